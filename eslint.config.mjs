@@ -1,0 +1,55 @@
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
+
+// Pure layers never do I/O: only apps (and the store, which owns etcd) may reach these.
+const ioPackages = ['fastify', 'etcd3', '@grpc/grpc-js', '@grpc/grpc-js-xds', 'pino'];
+
+export default [
+  { ignores: ['**/node_modules', '**/dist', '**/.nx', '**/coverage'] },
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  {
+    files: ['**/*.ts', '**/*.mts'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'layer:model', onlyDependOnLibsWithTags: ['layer:model'], bannedExternalImports: ioPackages },
+            { sourceTag: 'layer:protos', onlyDependOnLibsWithTags: ['layer:protos'], bannedExternalImports: ioPackages },
+            { sourceTag: 'layer:policy', onlyDependOnLibsWithTags: ['layer:model'], bannedExternalImports: ioPackages },
+            {
+              sourceTag: 'layer:xds',
+              onlyDependOnLibsWithTags: ['layer:model', 'layer:policy', 'layer:protos'],
+              bannedExternalImports: ioPackages,
+            },
+            {
+              sourceTag: 'layer:store',
+              onlyDependOnLibsWithTags: ['layer:model'],
+              bannedExternalImports: ['fastify', '@grpc/grpc-js', '@grpc/grpc-js-xds'],
+            },
+            { sourceTag: 'layer:testing', onlyDependOnLibsWithTags: ['layer:model'] },
+            {
+              sourceTag: 'type:app',
+              onlyDependOnLibsWithTags: ['layer:model', 'layer:policy', 'layer:xds', 'layer:protos', 'layer:store', 'layer:testing'],
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.test.ts', '**/test/**/*.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+  {
+    files: ['**/vitest.config.ts'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
+  prettier,
+];

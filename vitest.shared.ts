@@ -1,0 +1,28 @@
+// One place that maps the workspace's import aliases for every project's tests,
+// mirroring the "paths" in tsconfig.base.json.
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+export const workspaceAliases: Record<string, string> = {
+  '@crossway/model': `${root}libs/model/src/index.ts`,
+  '@crossway/store': `${root}libs/store/src/index.ts`,
+  '@crossway/policy': `${root}libs/policy/src/index.ts`,
+  '@crossway/xds': `${root}libs/xds/src/index.ts`,
+  '@crossway/protos': `${root}protos/src/index.ts`,
+  '@crossway/testing': `${root}libs/testing/src/index.ts`,
+};
+
+export function projectTestConfig(options: { testTimeout?: number } = {}) {
+  return defineConfig({
+    resolve: { alias: workspaceAliases },
+    test: {
+      include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+      environment: 'node',
+      testTimeout: options.testTimeout ?? 10_000,
+      hookTimeout: 30_000,
+      reporters: ['default'],
+    },
+  });
+}
