@@ -12,7 +12,7 @@ export function loadDocuments(path: string): Record<string, unknown>[] {
   });
 }
 
-export const demoObjects = () => loadDocuments(here('../../../demo/shop.yaml'));
+export const demoObjects = () => loadDocuments(here('../../../examples/shop.yaml'));
 export const validObjects = () => loadDocuments(here('./data/valid.yaml'));
 export const invalidCasesPath = here('./data/invalid.yaml');
 

@@ -26,7 +26,9 @@ interface InvalidCase {
 const bases = new Map<string, Record<string, unknown>>();
 for (const object of [...demoObjects(), ...validObjects()]) {
   const metadata = object['metadata'] as { name: string; namespace?: string };
-  bases.set(`${String(object['kind'])}/${metadata.namespace ?? ''}/${metadata.name}`, object);
+  const key = `${String(object['kind'])}/${metadata.namespace ?? ''}/${metadata.name}`;
+  if (bases.has(key)) throw new Error(`fixture object ${key} is defined twice`);
+  bases.set(key, object);
 }
 
 /** "BIG:N" in a fixture stands for a string of N characters. */

@@ -1,0 +1,107 @@
+// Plans an apply: which objects of a set are created, configured or unchanged,
+// which of the owner's objects are pruned, and the store operations that do it.
+// Pure: the caller supplies what the store holds.
+import { OWNER_ANNOTATION, objectKey, type CrosswayObject, type ValidatedObject } from '@crossway/model';
+import type { TxOp } from '@crossway/store';
+import { diffValues, type FieldChange } from './diff';
+import { keepSecretKey, redactSecret } from './secrets';
+
+export type ApplyAction = 'created' | 'configured' | 'unchanged' | 'pruned';
+
+export interface ApplyResult {
+  kind: string;
+  namespace?: string;
+  name: string;
+  action: ApplyAction;
+  diff?: FieldChange[];
+}
+
+export interface ApplyPlan {
+  results: ApplyResult[];
+  ops: TxOp[];
+}
+
+export function storeKeyOf(object: { kind: string; metadata: { namespace?: string; name: string } }): string {
+  return `${object.kind}/${objectKey(object)}`;
+}
+
+/** What apply compares: labels, annotations and spec; Secret keys only by hash. */
+function comparable(object: CrosswayObject): unknown {
+  const redacted = redactSecret(object);
+  return {
+    metadata: { labels: object.metadata.labels ?? {}, annotations: object.metadata.annotations ?? {} },
+    spec: redacted.spec,
+    ...(redacted.status?.keySha256 === undefined ? {} : { keySha256: redacted.status.keySha256 }),
+  };
+}
+
+function withOwner<T extends CrosswayObject>(object: T, owner: string | undefined): T {
+  if (owner === undefined) return object;
+  return { ...object, metadata: { ...object.metadata, annotations: { ...object.metadata.annotations, [OWNER_ANNOTATION]: owner } } };
+}
+
+function resultOf(object: CrosswayObject, action: ApplyAction, diff?: FieldChange[]): ApplyResult {
+  return {
+    kind: object.kind,
+    ...(object.metadata.namespace === undefined ? {} : { namespace: object.metadata.namespace }),
+    name: object.metadata.name,
+    action,
+    ...(diff === undefined ? {} : { diff }),
+  };
+}
+
+export interface PlanOptions {
+  owner?: string;
+  prune: boolean;
+  /** Include field-level diffs in the results. */
+  withDiff: boolean;
+}
+
+export function planApply(incoming: readonly ValidatedObject[], stored: readonly CrosswayObject[], options: PlanOptions): ApplyPlan {
+  const storedByKey = new Map(stored.map((o) => [storeKeyOf(o), o]));
+  const results: ApplyResult[] = [];
+  const ops: TxOp[] = [];
+  const applied = new Set<string>();
+
+  for (const raw of incoming) {
+    const key = storeKeyOf(raw);
+    applied.add(key);
+    const current = storedByKey.get(key);
+    const object = keepSecretKey(withOwner(raw, options.owner), current);
+    if (!current) {
+      ops.push({ op: 'create', object });
+      results.push(resultOf(object, 'created', options.withDiff ? diffValues(undefined, comparable(object)) : undefined));
+      continue;
+    }
+    const diff = diffValues(comparable(current), comparable(object));
+    if (diff.length === 0) {
+      results.push(resultOf(object, 'unchanged'));
+      continue;
+    }
+    ops.push({ op: 'update', object, expectedResourceVersion: current.metadata.resourceVersion ?? '' });
+    results.push(resultOf(object, 'configured', options.withDiff ? diff : undefined));
+  }
+
+  if (options.prune && options.owner !== undefined) {
+    for (const object of stored) {
+      if (object.metadata.annotations?.[OWNER_ANNOTATION] !== options.owner || applied.has(storeKeyOf(object))) continue;
+      const id = { kind: object.kind as ValidatedObject['kind'], name: object.metadata.name, ...(object.metadata.namespace === undefined ? {} : { namespace: object.metadata.namespace }) };
+      ops.push({ op: 'delete', id, expectedResourceVersion: object.metadata.resourceVersion ?? '' });
+      results.push(resultOf(object, 'pruned'));
+    }
+  }
+  return { results, ops };
+}
+
+/** Objects named twice in one set: each later copy, with the index of the first. */
+export function duplicatesIn(objects: readonly ValidatedObject[]): { index: number; first: number; key: string }[] {
+  const seen = new Map<string, number>();
+  const duplicates: { index: number; first: number; key: string }[] = [];
+  objects.forEach((o, index) => {
+    const key = storeKeyOf(o);
+    const first = seen.get(key);
+    if (first !== undefined) duplicates.push({ index, first, key });
+    else seen.set(key, index);
+  });
+  return duplicates;
+}

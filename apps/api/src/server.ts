@@ -1,0 +1,82 @@
+// The API server, built without listening so tests drive it with app.inject().
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Store } from '@crossway/store';
+import { registerAuth } from './auth/plugin';
+import type { TokenRecords } from './auth/tokens';
+import { BODY_LIMITS, registerBodyParsers } from './body-parsers';
+import { createMetrics, instrumentStore, registerHttpMetrics, type ApiMetrics } from './metrics';
+import { registerOpenApi } from './openapi';
+import { ApiProblem, PROBLEMS, sendProblem, type ProblemCode } from './problems';
+import { registerApplyRoute } from './routes/apply';
+import { registerObjectRoutes } from './routes/objects';
+import { registerTokenRoutes } from './routes/tokens';
+import { registerWatchRoute } from './routes/watch';
+
+export interface BuildOptions {
+  store: Store;
+  tokens: TokenRecords;
+  /** CROSSWAY_ADMIN_TOKEN. */
+  adminToken?: string;
+  /** Dev only: no authentication, every caller is admin. */
+  insecure?: boolean;
+  logger?: Logger | false;
+  now?: () => Date;
+  bookmarkIntervalMs?: number;
+  metrics?: ApiMetrics;
+  /** Reports whether caches that depend on the store are synced (readyz). */
+  synced?: () => boolean;
+}
+
+function codeForStatus(status: number): ProblemCode {
+  const entry = Object.entries(PROBLEMS).find(([, p]) => p.status === status);
+  return (entry?.[0] as ProblemCode | undefined) ?? (status >= 500 ? 'Internal' : 'BadRequest');
+}
+
+export async function build(options: BuildOptions): Promise<FastifyInstance> {
+  const now = options.now ?? (() => new Date());
+  const metrics = options.metrics ?? createMetrics({ processMetrics: false });
+  const store = instrumentStore(options.store, metrics);
+  const app = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    bodyLimit: BODY_LIMITS.bytes,
+    requestIdHeader: 'x-request-id',
+    requestTimeout: 30_000,
+    connectionTimeout: 60_000,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+  });
+  // Route schemas document the API (OpenAPI); bodies are validated by the model with field paths.
+  app.setValidatorCompiler(() => (data) => ({ value: data }));
+
+  app.setErrorHandler((error: FastifyError | ApiProblem, request, reply) => {
+    if (error instanceof ApiProblem) return sendProblem(reply, error);
+    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    return sendProblem(reply, new ApiProblem(codeForStatus(status), status >= 500 ? 'internal error; see the server log' : error.message));
+  });
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, new ApiProblem('NotFound', `no route for ${request.method} ${request.url.split('?')[0]}`)));
+
+  registerBodyParsers(app);
+  registerHttpMetrics(app, metrics);
+  await registerOpenApi(app);
+  registerAuth(app, { records: options.tokens, ...(options.adminToken === undefined ? {} : { bootstrapAdminToken: options.adminToken }), now, disabled: options.insecure ?? false });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  // Ready when the store answers and dependent caches are synced.
+  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    try {
+      const revision = await store.revision();
+      if (options.synced && !options.synced()) return sendProblem(reply, new ApiProblem('Unavailable', 'caches are not synced yet'));
+      return { status: 'ready', revision };
+    } catch (error) {
+      return sendProblem(reply, new ApiProblem('Unavailable', error instanceof Error ? error.message : String(error)));
+    }
+  });
+
+  registerObjectRoutes(app, store);
+  registerApplyRoute(app, store);
+  registerWatchRoute(app, store, { bookmarkIntervalMs: options.bookmarkIntervalMs ?? 15_000 });
+  registerTokenRoutes(app, options.tokens, now);
+  return app;
+}

@@ -1,0 +1,103 @@
+// Turns transaction operations plus the current state of their keys into one
+// etcd-style transaction: compares that pin every written key, the writes, and what
+// each operation returns. Pure: the stores do the reading and the committing.
+import type { CrosswayObject, ObjectStatus } from '@crossway/model';
+import { decodeObject, decodeStatus, encodeObject } from './codec';
+import { StoreError, type StoreErrorCode } from './errors';
+import { describeId } from './keys';
+import type { KvCompare, KvEntry, KvWrite } from './kv';
+import { buildCreated, buildUpdated, type MetadataSource } from './metadata';
+import type { ObjectId, TxOp } from './types';
+
+export interface ResolvedOp {
+  index: number;
+  op: TxOp;
+  id: ObjectId;
+  key: string;
+  statusKey: string;
+}
+
+export type PlannedResult =
+  /** Written by this transaction: its resourceVersion is the commit revision. */
+  | { outcome: 'written'; object: CrosswayObject; status?: ObjectStatus }
+  | { outcome: 'unchanged'; object: CrosswayObject; modRevision: number; status?: ObjectStatus }
+  | { outcome: 'deleted'; object: CrosswayObject; modRevision: number; status?: ObjectStatus };
+
+export interface TxPlan {
+  compares: KvCompare[];
+  writes: KvWrite[];
+  results: PlannedResult[];
+}
+
+/** Parses a resourceVersion a client sent; InvalidArgument if it is no revision. */
+export function parseResourceVersion(text: string): number {
+  const value = /^[1-9][0-9]{0,15}$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(value)) {
+    throw new StoreError('InvalidArgument', `resourceVersion "${text}" is not a store revision`);
+  }
+  return value;
+}
+
+export function failure(op: ResolvedOp, total: number, code: StoreErrorCode, message: string): StoreError {
+  const where = total > 1 ? `operation ${op.index} (${op.op.op} ${describeId(op.id)}): ` : '';
+  return new StoreError(code, `${where}${message}`, {
+    details: { operation: op.index, kind: op.id.kind, name: op.id.name, ...(op.id.namespace === undefined ? {} : { namespace: op.id.namespace }) },
+  });
+}
+
+function expectedOf(op: TxOp): string | undefined {
+  return op.op === 'update' || op.op === 'delete' ? op.expectedResourceVersion : undefined;
+}
+
+export function planTransaction(
+  ops: readonly ResolvedOp[],
+  entries: ReadonlyMap<string, KvEntry>,
+  source: MetadataSource,
+): TxPlan {
+  const plan: TxPlan = { compares: [], writes: [], results: [] };
+  for (const resolved of ops) {
+    const { op, id, key, statusKey } = resolved;
+    const entry = entries.get(key);
+    const statusEntry = entries.get(statusKey);
+    const current = entry === undefined ? undefined : decodeObject(entry.value, key);
+    const status = statusEntry === undefined ? undefined : decodeStatus(statusEntry.value, statusKey);
+    const fail = (code: StoreErrorCode, message: string): StoreError => failure(resolved, ops.length, code, message);
+
+    if (entry === undefined || current === undefined) {
+      if (op.op === 'update' || op.op === 'delete') throw fail('NotFound', `${describeId(id)} not found`);
+      const created = buildCreated(op.object, source);
+      plan.compares.push({ key, modRevision: 0 });
+      plan.writes.push({ type: 'put', key, value: encodeObject(created) });
+      plan.results.push({ outcome: 'written', object: created });
+      continue;
+    }
+    if (op.op === 'create') throw fail('AlreadyExists', `${describeId(id)} already exists`);
+    const expected = expectedOf(op);
+    if (expected !== undefined && parseResourceVersion(expected) !== entry.modRevision) {
+      throw fail(
+        'Conflict',
+        `${describeId(id)} is at resourceVersion ${entry.modRevision}, not ${expected}: read it again and retry`,
+      );
+    }
+    const pinned = { key, modRevision: entry.modRevision };
+    if (op.op === 'delete') {
+      plan.compares.push(pinned);
+      plan.writes.push({ type: 'delete', key }, { type: 'delete', key: statusKey });
+      plan.results.push(withStatus({ outcome: 'deleted', object: current, modRevision: entry.modRevision }, status));
+      continue;
+    }
+    const next = buildUpdated(op.object, current, source);
+    if (next === undefined) {
+      plan.results.push(withStatus({ outcome: 'unchanged', object: current, modRevision: entry.modRevision }, status));
+      continue;
+    }
+    plan.compares.push(pinned);
+    plan.writes.push({ type: 'put', key, value: encodeObject(next) });
+    plan.results.push(withStatus({ outcome: 'written', object: next }, status));
+  }
+  return plan;
+}
+
+function withStatus<R extends PlannedResult>(result: R, status: ObjectStatus | undefined): R {
+  return status === undefined ? result : { ...result, status };
+}

@@ -1,0 +1,107 @@
+// The store's public contract, implemented over etcd and in memory.
+import type { CrosswayObject, KindName, LabelSelector, ObjectStatus } from '@crossway/model';
+import type { StoreError } from './errors';
+
+export interface ObjectId {
+  kind: KindName;
+  /** Required for namespaced kinds, absent for cluster-scoped ones (Mesh). */
+  namespace?: string;
+  name: string;
+}
+
+export interface ListOptions {
+  /** Absent: every kind. */
+  kind?: KindName;
+  /** Absent: every namespace (and cluster-scoped objects). */
+  namespace?: string;
+  labelSelector?: LabelSelector;
+  /** Page size; absent or 0 lists everything. */
+  limit?: number;
+  /** Token from a previous page; the next page shows the same revision. */
+  continue?: string;
+}
+
+export interface ListResult {
+  /** Sorted by store key: kind plural, then namespace, then name. */
+  items: CrosswayObject[];
+  /** The revision every page of this list shows. */
+  revision: number;
+  /** Set when more items may follow. */
+  continue?: string;
+}
+
+export interface WriteOptions {
+  /** Fail with Conflict unless the stored object is at this resourceVersion. */
+  expectedResourceVersion?: string;
+}
+
+export type TxOp =
+  | { op: 'create'; object: CrosswayObject }
+  | { op: 'update'; object: CrosswayObject; expectedResourceVersion?: string }
+  /** Create, or update keeping uid and creationTimestamp. */
+  | { op: 'upsert'; object: CrosswayObject }
+  | { op: 'delete'; id: ObjectId; expectedResourceVersion?: string };
+
+export interface TxResult {
+  /** The revision of the write, or the revision read if nothing changed. */
+  revision: number;
+  /** Per operation: the object as stored now, or as it was before a delete. */
+  objects: (CrosswayObject | undefined)[];
+}
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+/**
+ * One change. `object` carries no status (status is stored apart). For DELETED it is
+ * the last stored object with resourceVersion set to the deleting revision.
+ */
+export interface WatchEvent {
+  type: WatchEventType;
+  revision: number;
+  object: CrosswayObject;
+}
+
+export interface Watch {
+  /** Stops delivery; resolves once no more events will be delivered. */
+  close(): Promise<void>;
+}
+
+export type WatchListener = (events: WatchEvent[]) => void;
+/** Called at most once; the watch is dead afterwards. Compacted means: re-list. */
+export type WatchErrorListener = (error: StoreError) => void;
+
+export interface Store {
+  /** The object with its status merged in and resourceVersion set, or undefined. */
+  get(id: ObjectId): Promise<CrosswayObject | undefined>;
+  list(options?: ListOptions): Promise<ListResult>;
+  /** Fails with AlreadyExists if present. */
+  create(object: CrosswayObject): Promise<CrosswayObject>;
+  /** Fails with NotFound if absent (never creates), Conflict on a stale resourceVersion. */
+  update(object: CrosswayObject, options?: WriteOptions): Promise<CrosswayObject>;
+  /** Returns the deleted object; its status goes with it. */
+  delete(id: ObjectId, options?: WriteOptions): Promise<CrosswayObject>;
+  /** All or nothing: one failing operation fails the whole transaction. */
+  transaction(ops: readonly TxOp[]): Promise<TxResult>;
+  /** Stored apart from the object: never changes its resourceVersion or generation. */
+  setStatus(id: ObjectId, status: ObjectStatus): Promise<void>;
+  /**
+   * Delivers every change with revision > afterRevision, in revision order, in
+   * batches. If afterRevision + 1 was compacted, onError gets Compacted.
+   */
+  watch(afterRevision: number, listener: WatchListener, onError: WatchErrorListener): Watch;
+  /** The store's current revision. */
+  revision(): Promise<number>;
+  /** Forgets history before `revision`; lists and watches from older revisions fail with Compacted. */
+  compact(revision: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Options every implementation takes. */
+export interface StoreOptions {
+  /** Key prefix, default `/crossway`. */
+  prefix?: string;
+  /** Clock for creationTimestamp; injectable for tests. */
+  now?: () => Date;
+  /** uid generator; injectable for tests. Default crypto.randomUUID. */
+  newUid?: () => string;
+}
