@@ -5,6 +5,32 @@ import prettier from 'eslint-config-prettier';
 // Pure layers never do I/O: only apps (and the store, which owns etcd) may reach these.
 const ioPackages = ['fastify', 'etcd3', '@grpc/grpc-js', '@grpc/grpc-js-xds', 'pino'];
 
+const constraints = (extra = []) => [
+  { sourceTag: 'layer:model', onlyDependOnLibsWithTags: ['layer:model', ...extra], bannedExternalImports: ioPackages },
+  { sourceTag: 'layer:protos', onlyDependOnLibsWithTags: ['layer:protos', ...extra], bannedExternalImports: ioPackages },
+  { sourceTag: 'layer:policy', onlyDependOnLibsWithTags: ['layer:model', ...extra], bannedExternalImports: ioPackages },
+  {
+    sourceTag: 'layer:xds',
+    onlyDependOnLibsWithTags: ['layer:model', 'layer:policy', 'layer:protos', ...extra],
+    bannedExternalImports: ioPackages,
+  },
+  {
+    sourceTag: 'layer:store',
+    onlyDependOnLibsWithTags: ['layer:model', ...extra],
+    bannedExternalImports: ['fastify', '@grpc/grpc-js', '@grpc/grpc-js-xds'],
+  },
+  { sourceTag: 'layer:testing', onlyDependOnLibsWithTags: ['layer:model'] },
+  {
+    sourceTag: 'type:app',
+    onlyDependOnLibsWithTags: ['layer:model', 'layer:policy', 'layer:xds', 'layer:protos', 'layer:store', 'layer:testing'],
+  },
+];
+
+const boundaries = (extra) => [
+  'error',
+  { enforceBuildableLibDependency: false, allow: [], depConstraints: constraints(extra) },
+];
+
 export default [
   { ignores: ['**/node_modules', '**/dist', '**/.nx', '**/coverage'] },
   ...nx.configs['flat/base'],
@@ -14,38 +40,16 @@ export default [
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          depConstraints: [
-            { sourceTag: 'layer:model', onlyDependOnLibsWithTags: ['layer:model'], bannedExternalImports: ioPackages },
-            { sourceTag: 'layer:protos', onlyDependOnLibsWithTags: ['layer:protos'], bannedExternalImports: ioPackages },
-            { sourceTag: 'layer:policy', onlyDependOnLibsWithTags: ['layer:model'], bannedExternalImports: ioPackages },
-            {
-              sourceTag: 'layer:xds',
-              onlyDependOnLibsWithTags: ['layer:model', 'layer:policy', 'layer:protos'],
-              bannedExternalImports: ioPackages,
-            },
-            {
-              sourceTag: 'layer:store',
-              onlyDependOnLibsWithTags: ['layer:model'],
-              bannedExternalImports: ['fastify', '@grpc/grpc-js', '@grpc/grpc-js-xds'],
-            },
-            { sourceTag: 'layer:testing', onlyDependOnLibsWithTags: ['layer:model'] },
-            {
-              sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['layer:model', 'layer:policy', 'layer:xds', 'layer:protos', 'layer:store', 'layer:testing'],
-            },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': boundaries([]),
     },
   },
   {
+    // Tests of any layer may use the real infrastructure in libs/testing.
     files: ['**/*.test.ts', '**/test/**/*.ts'],
-    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@nx/enforce-module-boundaries': boundaries(['layer:testing']),
+    },
   },
   {
     files: ['**/vitest.config.ts'],

@@ -68,7 +68,8 @@ export function parseYamlDocuments(body: Buffer): unknown[] {
   if (list.length > BODY_LIMITS.yamlDocuments) throw new ApiProblem('BadRequest', `request body has more than ${BODY_LIMITS.yamlDocuments} YAML documents`);
   const values: unknown[] = [];
   list.forEach((doc, index) => {
-    const error = doc.errors[0];
+    // Warnings (unresolved tags such as !!js/function) are refused like errors.
+    const error = doc.errors[0] ?? doc.warnings[0];
     if (error) {
       const line = error.linePos?.[0].line;
       throw new ApiProblem('BadRequest', `YAML document ${index + 1}${line === undefined ? '' : ` line ${line}`}: ${error.message.split('\n')[0]}`, [], { cause: error });

@@ -1,11 +1,13 @@
-// `npm start`: the API on the configured store; with the embedded store it loads
-// the demo policy set so there is something to look at.
+// `npm start`: the API on the configured store. On an empty embedded store it
+// loads the demo policy set from examples/ and prints what to try next.
 import { readFile } from 'node:fs/promises';
 import pino from 'pino';
-import { loadSettings } from './settings';
-import { openStore } from './open-store';
+import { ensureAdminToken, storeIsEmpty } from './bootstrap';
 import { loadDemo } from './demo';
+import { openStore } from './open-store';
 import { build } from './server';
+import { loadSettings } from './settings';
+import { storeTokenRecords } from './token-records';
 
 async function main(): Promise<void> {
   const loaded = loadSettings(process.env);
@@ -16,22 +18,40 @@ async function main(): Promise<void> {
   const { settings } = loaded;
   const log = pino({ name: 'crossway', level: settings.logLevel });
   const store = openStore(settings);
-  log.info({ store: settings.store, endpoints: settings.store === 'etcd' ? settings.etcdEndpoints : undefined }, 'store opened');
+  const tokens = storeTokenRecords(store);
+  log.info({ store: settings.store, ...(settings.store === 'etcd' ? { endpoints: settings.etcdEndpoints, prefix: settings.etcdPrefix } : {}) }, 'store opened');
 
-  if (settings.loadDemo) {
+  const app = await build({ store, tokens, logger: log, ...(settings.adminToken === undefined ? {} : { adminToken: settings.adminToken }) });
+
+  if (settings.loadDemo && (await storeIsEmpty(store))) {
     const text = await readFile(new URL('../../../examples/shop.yaml', import.meta.url), 'utf8');
-    const summary = await loadDemo(store, text);
-    log.info(summary, 'demo policy set loaded');
+    log.info(await loadDemo(store, text), 'demo policy set loaded from examples/shop.yaml');
   }
+  const generated = settings.adminToken === undefined ? await ensureAdminToken(tokens, new Date()) : undefined;
 
-  const app = await build({ store, logger: log });
-  await app.listen({ port: settings.apiPort, host: settings.apiHost });
+  const address = await app.listen({ port: settings.apiPort, host: settings.apiHost });
+  const token = settings.adminToken ?? generated;
+  process.stdout.write(
+    [
+      '',
+      `Crossway API listening on ${address} (store: ${settings.store})`,
+      generated ? `Admin token (shown once, valid 24h; set CROSSWAY_ADMIN_TOKEN to choose your own):\n  ${generated}` : '',
+      'Try:',
+      `  curl ${address}/readyz`,
+      `  curl -H "Authorization: Bearer ${token ?? '<token>'}" ${address}/api/v1/httproutes`,
+      `  curl -H "Authorization: Bearer ${token ?? '<token>'}" "${address}/api/v1/watch"`,
+      `  open ${address}/docs for the OpenAPI UI`,
+      '',
+    ]
+      .filter((line) => line !== '')
+      .join('\n') + '\n',
+  );
 
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
-    log.info({ signal }, 'shutting down');
+    log.info({ signal }, 'shutting down: draining requests');
     await app.close();
     await store.close();
     process.exit(0);

@@ -1,8 +1,9 @@
 // The API server, built without listening so tests drive it with app.inject().
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Store } from '@crossway/store';
 import { registerAuth } from './auth/plugin';
+import { ensureMesh } from './bootstrap';
 import type { TokenRecords } from './auth/tokens';
 import { BODY_LIMITS, registerBodyParsers } from './body-parsers';
 import { createMetrics, instrumentStore, registerHttpMetrics, type ApiMetrics } from './metrics';
@@ -37,8 +38,10 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   const now = options.now ?? (() => new Date());
   const metrics = options.metrics ?? createMetrics({ processMetrics: false });
   const store = instrumentStore(options.store, metrics);
+  await ensureMesh(store);
+  const logger: FastifyBaseLogger | undefined = options.logger || undefined;
   const app = Fastify({
-    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    ...(logger ? { loggerInstance: logger } : { logger: false }),
     bodyLimit: BODY_LIMITS.bytes,
     requestIdHeader: 'x-request-id',
     requestTimeout: 30_000,

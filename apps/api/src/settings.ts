@@ -16,6 +16,8 @@ const settingsSchema = z.object({
   CROSSWAY_API_HOST: z.string().default('127.0.0.1'),
   CROSSWAY_XDS_PORT: portNumber.default(18000),
   CROSSWAY_DEMO: z.enum(['0', '1']).optional(),
+  CROSSWAY_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  CROSSWAY_INSECURE_XDS: z.enum(['0', '1']).default('0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -29,6 +31,10 @@ export interface Settings {
   /** Load examples/shop.yaml at start. Default: with the memory store only. */
   loadDemo: boolean;
   logLevel: string;
+  /** Bootstrap admin token; never stored. */
+  adminToken?: string;
+  /** Dev only: serve xDS without data-plane tokens. */
+  insecureXds: boolean;
 }
 
 export type SettingsResult = { ok: true; settings: Settings } | { ok: false; errors: string[] };
@@ -50,6 +56,8 @@ export function loadSettings(env: Record<string, string | undefined>): SettingsR
       xdsPort: e.CROSSWAY_XDS_PORT,
       loadDemo: e.CROSSWAY_DEMO === undefined ? e.CROSSWAY_STORE === 'memory' : e.CROSSWAY_DEMO === '1',
       logLevel: e.LOG_LEVEL,
+      insecureXds: e.CROSSWAY_INSECURE_XDS === '1',
+      ...(e.CROSSWAY_ADMIN_TOKEN === undefined ? {} : { adminToken: e.CROSSWAY_ADMIN_TOKEN }),
     },
   };
 }

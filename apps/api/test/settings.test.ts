@@ -14,6 +14,7 @@ describe('process settings', () => {
         xdsPort: 18000,
         loadDemo: true,
         logLevel: 'info',
+        insecureXds: false,
       },
     });
   });

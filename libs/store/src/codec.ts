@@ -1,6 +1,11 @@
 // Stored values are JSON. Decoding checks the envelope's shape only: specs are
 // validated by the API before they are written.
-import { API_VERSION, type CrosswayObject, type ObjectMeta, type ObjectStatus } from '@crossway/model';
+import {
+  API_VERSION,
+  type CrosswayObject,
+  type ObjectMeta,
+  type ObjectStatus,
+} from '@crossway/model';
 import { StoreError } from './errors';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -35,7 +40,8 @@ export function decodeObject(text: string, key: string): CrosswayObject {
   }
   const raw = value['metadata'];
   const name = raw['name'];
-  if (typeof name !== 'string') throw new StoreError('Internal', `value at ${key} has no metadata.name`);
+  if (typeof name !== 'string')
+    throw new StoreError('Internal', `value at ${key} has no metadata.name`);
   const metadata: ObjectMeta = { name };
   const { namespace, labels, annotations, uid, generation, creationTimestamp } = raw;
   if (typeof namespace === 'string') metadata.namespace = namespace;
@@ -53,6 +59,7 @@ export function encodeStatus(status: ObjectStatus): string {
 
 export function decodeStatus(text: string, key: string): ObjectStatus {
   const value = parse(text, key);
-  if (!isObjectStatus(value)) throw new StoreError('Internal', `value at ${key} is not a status object`);
+  if (!isObjectStatus(value))
+    throw new StoreError('Internal', `value at ${key} is not a status object`);
   return value;
 }

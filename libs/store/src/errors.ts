@@ -4,10 +4,19 @@ import type { KindName } from '@crossway/model';
 
 export const STORE_ERROR_CODES = {
   NotFound: { httpStatus: 404, description: 'the object does not exist' },
-  AlreadyExists: { httpStatus: 409, description: 'an object with this kind, namespace and name exists' },
+  AlreadyExists: {
+    httpStatus: 409,
+    description: 'an object with this kind, namespace and name exists',
+  },
   Conflict: { httpStatus: 409, description: 'the object changed since the given resourceVersion' },
-  InvalidArgument: { httpStatus: 400, description: 'the request names no valid object or revision' },
-  InvalidContinue: { httpStatus: 400, description: 'the continue token is malformed or belongs to another list' },
+  InvalidArgument: {
+    httpStatus: 400,
+    description: 'the request names no valid object or revision',
+  },
+  InvalidContinue: {
+    httpStatus: 400,
+    description: 'the continue token is malformed or belongs to another list',
+  },
   TooLarge: { httpStatus: 413, description: 'the write exceeds what one etcd request may carry' },
   Compacted: { httpStatus: 410, description: 'the requested revision has been compacted' },
   Unavailable: { httpStatus: 503, description: 'the store cannot be reached or is closed' },
@@ -30,7 +39,11 @@ export class StoreError extends Error {
   readonly httpStatus: number;
   readonly details: StoreErrorDetails;
 
-  constructor(code: StoreErrorCode, message: string, options: { cause?: unknown; details?: StoreErrorDetails } = {}) {
+  constructor(
+    code: StoreErrorCode,
+    message: string,
+    options: { cause?: unknown; details?: StoreErrorDetails } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.httpStatus = STORE_ERROR_CODES[code].httpStatus;

@@ -1,7 +1,12 @@
 // Key layout, driven by the kind descriptor table:
 //   <prefix>/objects/<plural>/<namespace>/<name>   (cluster-scoped: <prefix>/objects/<plural>/<name>)
 //   <prefix>/status/<plural>/...                   same shape, the object's status
-import { descriptorOf, type CrosswayObject, type KindName } from '@crossway/model';
+import {
+  descriptorOf,
+  descriptorOfPlural,
+  type CrosswayObject,
+  type KindName,
+} from '@crossway/model';
 import { StoreError } from './errors';
 import type { ObjectId } from './types';
 
@@ -40,22 +45,31 @@ export function compareKeys(a: string, b: string): number {
 
 function checkSegment(what: string, value: string, id: ObjectId): void {
   if (value === '' || value.includes('/')) {
-    throw new StoreError('InvalidArgument', `${id.kind} ${what} "${value}" must be non-empty and contain no "/"`, {
-      details: { kind: id.kind, name: id.name },
-    });
+    throw new StoreError(
+      'InvalidArgument',
+      `${id.kind} ${what} "${value}" must be non-empty and contain no "/"`,
+      {
+        details: { kind: id.kind, name: id.name },
+      },
+    );
   }
 }
 
 /** Throws InvalidArgument unless the id fits its kind's scope. */
 export function checkId(id: ObjectId): void {
   const descriptor = descriptorOf(id.kind);
-  if (descriptor === undefined) throw new StoreError('InvalidArgument', `unknown kind "${String(id.kind)}"`);
+  if (descriptor === undefined)
+    throw new StoreError('InvalidArgument', `unknown kind "${String(id.kind)}"`);
   checkSegment('name', id.name, id);
   if (descriptor.scope === 'Cluster') {
     if (id.namespace !== undefined) {
-      throw new StoreError('InvalidArgument', `${id.kind} is cluster-scoped: ${id.name} must have no namespace`, {
-        details: { kind: id.kind, name: id.name },
-      });
+      throw new StoreError(
+        'InvalidArgument',
+        `${id.kind} is cluster-scoped: ${id.name} must have no namespace`,
+        {
+          details: { kind: id.kind, name: id.name },
+        },
+      );
     }
   } else if (id.namespace === undefined) {
     throw new StoreError('InvalidArgument', `${id.kind} ${id.name} needs a namespace`, {
@@ -68,9 +82,12 @@ export function checkId(id: ObjectId): void {
 
 export function idOf(object: CrosswayObject): ObjectId {
   const descriptor = descriptorOf(object.kind);
-  if (descriptor === undefined) throw new StoreError('InvalidArgument', `unknown kind "${object.kind}"`);
+  if (descriptor === undefined)
+    throw new StoreError('InvalidArgument', `unknown kind "${object.kind}"`);
   const { name, namespace } = object.metadata;
-  return namespace === undefined ? { kind: descriptor.kind, name } : { kind: descriptor.kind, namespace, name };
+  return namespace === undefined
+    ? { kind: descriptor.kind, name }
+    : { kind: descriptor.kind, namespace, name };
 }
 
 export function describeId(id: ObjectId): string {
@@ -81,16 +98,20 @@ export class KeyLayout {
   readonly prefix: string;
   readonly objects: string;
   readonly status: string;
+  readonly records: string;
 
   constructor(prefix: string = DEFAULT_PREFIX) {
     this.prefix = prefix.replace(/\/+$/, '');
     this.objects = `${this.prefix}/objects/`;
     this.status = `${this.prefix}/status/`;
+    this.records = `${this.prefix}/records/`;
   }
 
   private path(id: ObjectId): string {
     const plural = descriptorOf(id.kind).plural;
-    return id.namespace === undefined ? `${plural}/${id.name}` : `${plural}/${id.namespace}/${id.name}`;
+    return id.namespace === undefined
+      ? `${plural}/${id.name}`
+      : `${plural}/${id.namespace}/${id.name}`;
   }
 
   objectKey(id: ObjectId): string {
@@ -104,6 +125,19 @@ export class KeyLayout {
   /** The status key that belongs to an object key. */
   statusKeyOf(objectKey: string): string {
     return this.status + objectKey.slice(this.objects.length);
+  }
+
+  /** The id an object key names, or undefined if it names none. */
+  idOfObjectKey(key: string): ObjectId | undefined {
+    if (!key.startsWith(this.objects)) return undefined;
+    const [plural = '', first, second, ...rest] = key.slice(this.objects.length).split('/');
+    const descriptor = descriptorOfPlural(plural);
+    if (descriptor === undefined || first === undefined || rest.length > 0) return undefined;
+    if (descriptor.scope === 'Cluster')
+      return second === undefined ? { kind: descriptor.kind, name: first } : undefined;
+    return second === undefined
+      ? undefined
+      : { kind: descriptor.kind, namespace: first, name: second };
   }
 
   /** The object keys a list reads; filtering by namespace across kinds happens after. */

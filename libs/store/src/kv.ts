@@ -47,7 +47,10 @@ export interface KvBackend {
     options: { revision?: number; limit?: number },
   ): Promise<{ revision: number; entries: KvEntry[]; more: boolean }>;
   /** Applies all writes at one new revision if every compare holds, else nothing. */
-  commit(compares: readonly KvCompare[], writes: readonly KvWrite[]): Promise<{ succeeded: boolean; revision: number }>;
+  commit(
+    compares: readonly KvCompare[],
+    writes: readonly KvWrite[],
+  ): Promise<{ succeeded: boolean; revision: number }>;
   currentRevision(): Promise<number>;
   /** No-op if already compacted that far; InvalidArgument for a future revision. */
   compact(revision: number): Promise<void>;

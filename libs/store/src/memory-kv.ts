@@ -35,7 +35,9 @@ export class MemoryKv implements KvBackend {
   private watchers = new Set<Watcher>();
   private closed = false;
 
-  async read(keys: readonly string[]): Promise<{ revision: number; entries: Map<string, KvEntry> }> {
+  async read(
+    keys: readonly string[],
+  ): Promise<{ revision: number; entries: Map<string, KvEntry> }> {
     this.checkOpen();
     const entries = new Map<string, KvEntry>();
     for (const key of keys) {
@@ -90,7 +92,13 @@ export class MemoryKv implements KvBackend {
         batch.push({ type: 'put', key: write.key, revision, value: write.value, version });
       } else if (current !== undefined) {
         this.append(write.key, { revision, createRevision: 0, version: 0, value: undefined });
-        batch.push({ type: 'delete', key: write.key, revision, version: 0, previous: current.value });
+        batch.push({
+          type: 'delete',
+          key: write.key,
+          revision,
+          version: 0,
+          previous: current.value,
+        });
       }
     }
     if (batch.length > 0) {
@@ -109,7 +117,10 @@ export class MemoryKv implements KvBackend {
   async compact(revision: number): Promise<void> {
     this.checkOpen();
     if (revision > this.revision) {
-      throw new StoreError('InvalidArgument', `cannot compact at ${revision}: the current revision is ${this.revision}`);
+      throw new StoreError(
+        'InvalidArgument',
+        `cannot compact at ${revision}: the current revision is ${this.revision}`,
+      );
     }
     if (revision <= this.compacted) return;
     this.compacted = revision;
@@ -139,7 +150,10 @@ export class MemoryKv implements KvBackend {
     const failure = this.closed
       ? new StoreError('Unavailable', 'the store is closed')
       : startRevision < this.compacted
-        ? new StoreError('Compacted', `revision ${startRevision} has been compacted (compacted up to ${this.compacted})`)
+        ? new StoreError(
+            'Compacted',
+            `revision ${startRevision} has been compacted (compacted up to ${this.compacted})`,
+          )
         : undefined;
     if (failure !== undefined) {
       setImmediate(() => onError(failure));
@@ -185,10 +199,16 @@ export class MemoryKv implements KvBackend {
 
   private checkReadable(revision: number): void {
     if (revision > this.revision) {
-      throw new StoreError('InvalidArgument', `revision ${revision} is in the future (current ${this.revision})`);
+      throw new StoreError(
+        'InvalidArgument',
+        `revision ${revision} is in the future (current ${this.revision})`,
+      );
     }
     if (revision < this.compacted) {
-      throw new StoreError('Compacted', `revision ${revision} has been compacted (compacted up to ${this.compacted})`);
+      throw new StoreError(
+        'Compacted',
+        `revision ${revision} has been compacted (compacted up to ${this.compacted})`,
+      );
     }
   }
 
@@ -199,7 +219,13 @@ export class MemoryKv implements KvBackend {
       const v = versions[i];
       if (v === undefined || v.revision > revision) continue;
       if (v.value === undefined) return undefined;
-      return { key, value: v.value, createRevision: v.createRevision, modRevision: v.revision, version: v.version };
+      return {
+        key,
+        value: v.value,
+        createRevision: v.createRevision,
+        modRevision: v.revision,
+        version: v.version,
+      };
     }
     return undefined;
   }

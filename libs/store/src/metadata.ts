@@ -1,7 +1,12 @@
 // Server-owned metadata, one pure helper for every store: uid, generation and
 // creationTimestamp are set here; resourceVersion is the store's revision and is
 // never part of the stored value; status and client-sent server-owned fields are dropped.
-import { API_VERSION, type CrosswayObject, type ObjectMeta, type ObjectStatus } from '@crossway/model';
+import {
+  API_VERSION,
+  type CrosswayObject,
+  type ObjectMeta,
+  type ObjectStatus,
+} from '@crossway/model';
 
 export interface MetadataSource {
   now(): Date;
@@ -82,7 +87,11 @@ export function buildUpdated(
 }
 
 /** What readers see: the stored object at a revision, with its status. */
-export function present(object: CrosswayObject, resourceVersion: number, status?: ObjectStatus): CrosswayObject {
+export function present(
+  object: CrosswayObject,
+  resourceVersion: number,
+  status?: ObjectStatus,
+): CrosswayObject {
   const result: CrosswayObject = {
     apiVersion: object.apiVersion,
     kind: object.kind,

@@ -38,10 +38,20 @@ export function parseResourceVersion(text: string): number {
   return value;
 }
 
-export function failure(op: ResolvedOp, total: number, code: StoreErrorCode, message: string): StoreError {
+export function failure(
+  op: ResolvedOp,
+  total: number,
+  code: StoreErrorCode,
+  message: string,
+): StoreError {
   const where = total > 1 ? `operation ${op.index} (${op.op.op} ${describeId(op.id)}): ` : '';
   return new StoreError(code, `${where}${message}`, {
-    details: { operation: op.index, kind: op.id.kind, name: op.id.name, ...(op.id.namespace === undefined ? {} : { namespace: op.id.namespace }) },
+    details: {
+      operation: op.index,
+      kind: op.id.kind,
+      name: op.id.name,
+      ...(op.id.namespace === undefined ? {} : { namespace: op.id.namespace }),
+    },
   });
 }
 
@@ -60,11 +70,14 @@ export function planTransaction(
     const entry = entries.get(key);
     const statusEntry = entries.get(statusKey);
     const current = entry === undefined ? undefined : decodeObject(entry.value, key);
-    const status = statusEntry === undefined ? undefined : decodeStatus(statusEntry.value, statusKey);
-    const fail = (code: StoreErrorCode, message: string): StoreError => failure(resolved, ops.length, code, message);
+    const status =
+      statusEntry === undefined ? undefined : decodeStatus(statusEntry.value, statusKey);
+    const fail = (code: StoreErrorCode, message: string): StoreError =>
+      failure(resolved, ops.length, code, message);
 
     if (entry === undefined || current === undefined) {
-      if (op.op === 'update' || op.op === 'delete') throw fail('NotFound', `${describeId(id)} not found`);
+      if (op.op === 'update' || op.op === 'delete')
+        throw fail('NotFound', `${describeId(id)} not found`);
       const created = buildCreated(op.object, source);
       plan.compares.push({ key, modRevision: 0 });
       plan.writes.push({ type: 'put', key, value: encodeObject(created) });
@@ -83,12 +96,19 @@ export function planTransaction(
     if (op.op === 'delete') {
       plan.compares.push(pinned);
       plan.writes.push({ type: 'delete', key }, { type: 'delete', key: statusKey });
-      plan.results.push(withStatus({ outcome: 'deleted', object: current, modRevision: entry.modRevision }, status));
+      plan.results.push(
+        withStatus({ outcome: 'deleted', object: current, modRevision: entry.modRevision }, status),
+      );
       continue;
     }
     const next = buildUpdated(op.object, current, source);
     if (next === undefined) {
-      plan.results.push(withStatus({ outcome: 'unchanged', object: current, modRevision: entry.modRevision }, status));
+      plan.results.push(
+        withStatus(
+          { outcome: 'unchanged', object: current, modRevision: entry.modRevision },
+          status,
+        ),
+      );
       continue;
     }
     plan.compares.push(pinned);

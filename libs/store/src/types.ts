@@ -62,6 +62,12 @@ export interface WatchEvent {
 }
 
 export interface Watch {
+  /**
+   * Resolves once the start revision is known to be watchable; rejects (with the same
+   * StoreError onError gets) when it was compacted, so a caller can answer 410 before
+   * it commits to a stream.
+   */
+  readonly ready: Promise<void>;
   /** Stops delivery; resolves once no more events will be delivered. */
   close(): Promise<void>;
 }
@@ -69,6 +75,17 @@ export interface Watch {
 export type WatchListener = (events: WatchEvent[]) => void;
 /** Called at most once; the watch is dead afterwards. Compacted means: re-list. */
 export type WatchErrorListener = (error: StoreError) => void;
+
+/** A named area of JSON records beside the objects (e.g. API token records). */
+export interface RecordArea<T> {
+  get(id: string): Promise<T | undefined>;
+  /** Creates or replaces. */
+  put(id: string, value: T): Promise<void>;
+  /** True if this call removed the record. */
+  delete(id: string): Promise<boolean>;
+  /** Every record, sorted by id. */
+  list(): Promise<{ id: string; value: T }[]>;
+}
 
 export interface Store {
   /** The object with its status merged in and resourceVersion set, or undefined. */
@@ -93,6 +110,11 @@ export interface Store {
   revision(): Promise<number>;
   /** Forgets history before `revision`; lists and watches from older revisions fail with Compacted. */
   compact(revision: number): Promise<void>;
+  /**
+   * The record area `area`. Values are JSON; `parse` checks what is read back
+   * (default: trust it, as only this area's writers write there).
+   */
+  records<T>(area: string, parse?: (value: unknown) => T): RecordArea<T>;
   close(): Promise<void>;
 }
 

@@ -24,14 +24,14 @@ export interface EtcdProcess {
 export interface StartEtcdOptions {
   /** Data dir to use; kept on stop. Default: a fresh temp dir, removed on stop. */
   dataDir?: string;
-  /** etcd binary. Default: `etcd` on PATH, else /usr/bin/etcd. */
+  /** etcd binary. Default: findEtcdBinary(). */
   binary?: string;
   /** How long to wait for `/health`. Default 15 s. */
   readyTimeoutMs?: number;
 }
 
 export const ETCD_INSTALL_HINT =
-  'etcd is not installed: install it with `apt-get install -y etcd-server` (etcd 3.4+), or put an `etcd` binary on PATH';
+  'etcd is not installed: install it with `apt-get install -y etcd-server` (etcd 3.4+), put an `etcd` binary on PATH, or set CROSSWAY_ETCD_BINARY';
 
 const live = new Set<{ child: ChildProcess | undefined; tempDir: string | undefined }>();
 let exitHookInstalled = false;
@@ -60,20 +60,25 @@ function installExitHook(): void {
   }
 }
 
+function executable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** CROSSWAY_ETCD_BINARY if set, else `etcd` on PATH, else the usual install locations. */
 export function findEtcdBinary(): string | undefined {
+  const chosen = process.env['CROSSWAY_ETCD_BINARY'];
+  if (chosen !== undefined && chosen !== '') return executable(chosen) ? chosen : undefined;
   const candidates = (process.env['PATH'] ?? '')
     .split(delimiter)
     .filter((dir) => dir !== '')
     .map((dir) => join(dir, 'etcd'));
   candidates.push('/usr/bin/etcd', '/usr/local/bin/etcd');
-  return candidates.find((file) => {
-    try {
-      accessSync(file, constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  return candidates.find(executable);
 }
 
 export async function freePort(): Promise<number> {
@@ -160,22 +165,30 @@ async function waitReady(endpoint: string, started: Launch, timeoutMs: number): 
   while (Date.now() < deadline) {
     const { child } = started;
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`etcd exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${started.stderr()}`);
+      throw new Error(
+        `etcd exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${started.stderr()}`,
+      );
     }
     if (await isHealthy(endpoint)) return;
     await delay(20);
   }
   started.child.kill('SIGKILL');
-  throw new Error(`etcd at ${endpoint} was not healthy after ${timeoutMs} ms:\n${started.stderr()}`);
+  throw new Error(
+    `etcd at ${endpoint} was not healthy after ${timeoutMs} ms:\n${started.stderr()}`,
+  );
 }
 
 export async function startEtcd(options: StartEtcdOptions = {}): Promise<EtcdProcess> {
   const binary = options.binary ?? findEtcdBinary();
   if (binary === undefined) throw new Error(ETCD_INSTALL_HINT);
   const readyTimeoutMs = options.readyTimeoutMs ?? 15_000;
-  const tempDir = options.dataDir === undefined ? mkdtempSync(join(tmpdir(), 'crossway-etcd-')) : undefined;
+  const tempDir =
+    options.dataDir === undefined ? mkdtempSync(join(tmpdir(), 'crossway-etcd-')) : undefined;
   const dataDir = options.dataDir ?? tempDir ?? '';
-  const member: { child: ChildProcess | undefined; tempDir: string | undefined } = { child: undefined, tempDir };
+  const member: { child: ChildProcess | undefined; tempDir: string | undefined } = {
+    child: undefined,
+    tempDir,
+  };
   installExitHook();
   live.add(member);
 

@@ -13,11 +13,21 @@ async function put(endpoint: string, key: string, value: string): Promise<void> 
 }
 
 async function getValue(endpoint: string, key: string): Promise<string | undefined> {
-  const response = await fetch(`${endpoint}/v3/kv/range`, { method: 'POST', body: JSON.stringify({ key: b64(key) }) });
+  const response = await fetch(`${endpoint}/v3/kv/range`, {
+    method: 'POST',
+    body: JSON.stringify({ key: b64(key) }),
+  });
   const body: unknown = await response.json();
-  if (typeof body !== 'object' || body === null || !('kvs' in body) || !Array.isArray(body.kvs)) return undefined;
+  if (typeof body !== 'object' || body === null || !('kvs' in body) || !Array.isArray(body.kvs))
+    return undefined;
   const first: unknown = body.kvs[0];
-  if (typeof first !== 'object' || first === null || !('value' in first) || typeof first.value !== 'string') return undefined;
+  if (
+    typeof first !== 'object' ||
+    first === null ||
+    !('value' in first) ||
+    typeof first.value !== 'string'
+  )
+    return undefined;
   return Buffer.from(first.value, 'base64').toString('utf8');
 }
 
@@ -65,7 +75,9 @@ describe('startEtcd', () => {
   });
 
   it('a missing binary fails with how to install etcd', async () => {
-    await expect(startEtcd({ binary: '/nonexistent/etcd', readyTimeoutMs: 2000 })).rejects.toThrow(/etcd/);
+    await expect(startEtcd({ binary: '/nonexistent/etcd', readyTimeoutMs: 2000 })).rejects.toThrow(
+      /etcd/,
+    );
   });
 });
 

@@ -29,7 +29,15 @@ export interface AuthOptions extends TokenVerifierOptions {
 }
 
 export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
-  app.decorateRequest('principal', ANONYMOUS);
+  const principals = new WeakMap<FastifyRequest, Principal>();
+  app.decorateRequest('principal', {
+    getter(this: FastifyRequest) {
+      return principals.get(this) ?? ANONYMOUS;
+    },
+    setter(this: FastifyRequest, value: Principal) {
+      principals.set(this, value);
+    },
+  });
   app.decorateRequest('audit', function (this: FastifyRequest, entry: AuditEntry) {
     this.log.info(
       {

@@ -1,0 +1,28 @@
+// @crossway/store: where the policy model lives. One Store contract, on etcd
+// (EtcdStore) or in memory (MemoryStore), plus an informer that keeps a consumer in
+// step across watch failures.
+export { STORE_ERROR_CODES, StoreError, isStoreError } from './errors';
+export type { StoreErrorCode, StoreErrorDetails } from './errors';
+export { MAX_REQUEST_BYTES, MAX_TXN_OPS } from './limits';
+export { DEFAULT_PREFIX } from './keys';
+export { MemoryStore } from './memory-store';
+export { DEFAULT_REQUEST_TIMEOUT_MS, EtcdStore, parseEndpoints } from './etcd-store';
+export type { EtcdStoreOptions } from './etcd-store';
+export { startInformer } from './informer';
+export type { Informer, InformerHandlers, InformerOptions } from './informer';
+export type {
+  ListOptions,
+  ListResult,
+  ObjectId,
+  RecordArea,
+  Store,
+  StoreOptions,
+  TxOp,
+  TxResult,
+  Watch,
+  WatchErrorListener,
+  WatchEvent,
+  WatchEventType,
+  WatchListener,
+  WriteOptions,
+} from './types';

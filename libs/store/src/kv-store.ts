@@ -1,0 +1,311 @@
+// The Store, written once over a KvBackend. EtcdStore and MemoryStore differ only in
+// the backend they hand it, so metadata, transactions, limits, pagination, status
+// and watch semantics cannot drift apart.
+import { API_VERSION, type CrosswayObject, type ObjectStatus } from '@crossway/model';
+import { decodeObject, decodeStatus, encodeStatus } from './codec';
+import { StoreError } from './errors';
+import { checkId, describeId, idOf, KeyLayout, prefixRange } from './keys';
+import type { KvBackend, KvEvent, KvWatch } from './kv';
+import { checkLimits, MAX_TXN_OPS } from './limits';
+import { listObjects } from './list';
+import { present, type MetadataSource } from './metadata';
+import { recordArea } from './records';
+import { failure, planTransaction, type PlannedResult, type ResolvedOp } from './tx-plan';
+import type {
+  ListOptions,
+  ListResult,
+  ObjectId,
+  RecordArea,
+  Store,
+  StoreOptions,
+  TxOp,
+  TxResult,
+  Watch,
+  WatchErrorListener,
+  WatchEvent,
+  WatchListener,
+  WriteOptions,
+} from './types';
+
+/** Read-compute-write rounds before a transaction that keeps losing races gives up. */
+const MAX_ATTEMPTS = 10;
+
+/** Record areas without a parser hold only what their own writers put there. */
+function trustJson<T>(value: unknown): T {
+  return value as T;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export class KvStore implements Store {
+  protected readonly layout: KeyLayout;
+  private readonly source: MetadataSource;
+  private readonly watches = new Set<KvWatch>();
+  private closed = false;
+
+  constructor(
+    private readonly backend: KvBackend,
+    options: StoreOptions = {},
+  ) {
+    this.layout = new KeyLayout(options.prefix);
+    this.source = {
+      now: options.now ?? (() => new Date()),
+      newUid: options.newUid ?? (() => crypto.randomUUID()),
+    };
+  }
+
+  async get(id: ObjectId): Promise<CrosswayObject | undefined> {
+    this.checkOpen();
+    checkId(id);
+    const key = this.layout.objectKey(id);
+    const statusKey = this.layout.statusKey(id);
+    const { entries } = await this.backend.read([key, statusKey]);
+    const entry = entries.get(key);
+    if (entry === undefined) return undefined;
+    const status = entries.get(statusKey);
+    return present(
+      decodeObject(entry.value, key),
+      entry.modRevision,
+      status === undefined ? undefined : decodeStatus(status.value, statusKey),
+    );
+  }
+
+  async list(options: ListOptions = {}): Promise<ListResult> {
+    this.checkOpen();
+    return listObjects(this.backend, this.layout, options);
+  }
+
+  async create(object: CrosswayObject): Promise<CrosswayObject> {
+    return this.single({ op: 'create', object });
+  }
+
+  async update(object: CrosswayObject, options: WriteOptions = {}): Promise<CrosswayObject> {
+    const op: TxOp =
+      options.expectedResourceVersion === undefined
+        ? { op: 'update', object }
+        : { op: 'update', object, expectedResourceVersion: options.expectedResourceVersion };
+    return this.single(op);
+  }
+
+  async delete(id: ObjectId, options: WriteOptions = {}): Promise<CrosswayObject> {
+    const op: TxOp =
+      options.expectedResourceVersion === undefined
+        ? { op: 'delete', id }
+        : { op: 'delete', id, expectedResourceVersion: options.expectedResourceVersion };
+    return this.single(op);
+  }
+
+  private async single(op: TxOp): Promise<CrosswayObject> {
+    const { objects } = await this.transaction([op]);
+    const object = objects[0];
+    if (object === undefined)
+      throw new StoreError('Internal', 'the transaction returned no object');
+    return object;
+  }
+
+  async transaction(ops: readonly TxOp[]): Promise<TxResult> {
+    this.checkOpen();
+    if (ops.length > MAX_TXN_OPS) {
+      throw new StoreError(
+        'TooLarge',
+        `transaction has ${ops.length} operations; etcd allows at most ${MAX_TXN_OPS}`,
+      );
+    }
+    const resolved = this.resolve(ops);
+    if (resolved.length === 0)
+      return { revision: await this.backend.currentRevision(), objects: [] };
+    const keys = resolved.flatMap((op) => [op.key, op.statusKey]);
+    for (let attempt = 1; ; attempt++) {
+      const { revision, entries } = await this.backend.read(keys);
+      const plan = planTransaction(resolved, entries, this.source);
+      if (plan.writes.length === 0)
+        return { revision, objects: plan.results.map((r) => this.result(r, revision)) };
+      checkLimits(plan.compares, plan.writes);
+      const commit = await this.backend.commit(plan.compares, plan.writes);
+      if (commit.succeeded) {
+        return {
+          revision: commit.revision,
+          objects: plan.results.map((r) => this.result(r, commit.revision)),
+        };
+      }
+      // Someone wrote a key we read. Reading again turns a stale expectedResourceVersion
+      // into Conflict; without one, last writer wins after a fresh read.
+      if (attempt === MAX_ATTEMPTS) {
+        throw new StoreError(
+          'Conflict',
+          `transaction lost to concurrent writers ${MAX_ATTEMPTS} times; retry it`,
+        );
+      }
+      if (attempt > 2) await delay(Math.random() * 5 * attempt);
+    }
+  }
+
+  private resolve(ops: readonly TxOp[]): ResolvedOp[] {
+    const seen = new Map<string, number>();
+    return ops.map((op, index) => {
+      let id: ObjectId;
+      try {
+        id = op.op === 'delete' ? op.id : idOf(op.object);
+        checkId(id);
+      } catch (error) {
+        if (!(error instanceof StoreError) || ops.length === 1) throw error;
+        throw new StoreError(error.code, `operation ${index} (${op.op}): ${error.message}`, {
+          details: { ...error.details, operation: index },
+        });
+      }
+      const key = this.layout.objectKey(id);
+      const resolved: ResolvedOp = { index, op, id, key, statusKey: this.layout.statusKey(id) };
+      const previous = seen.get(key);
+      if (previous !== undefined) {
+        throw failure(
+          resolved,
+          ops.length,
+          'InvalidArgument',
+          `${describeId(id)} is also operation ${previous}`,
+        );
+      }
+      seen.set(key, index);
+      return resolved;
+    });
+  }
+
+  private result(planned: PlannedResult, revision: number): CrosswayObject {
+    const resourceVersion = planned.outcome === 'written' ? revision : planned.modRevision;
+    return present(planned.object, resourceVersion, planned.status);
+  }
+
+  async setStatus(id: ObjectId, status: ObjectStatus): Promise<void> {
+    this.checkOpen();
+    checkId(id);
+    const compares = [{ key: this.layout.objectKey(id), exists: true as const }];
+    const writes = [
+      { type: 'put' as const, key: this.layout.statusKey(id), value: encodeStatus(status) },
+    ];
+    checkLimits(compares, writes);
+    // Conditional on the object existing, so a status never outlives its object.
+    const { succeeded } = await this.backend.commit(compares, writes);
+    if (!succeeded) throw new StoreError('NotFound', `${describeId(id)} not found`);
+  }
+
+  watch(afterRevision: number, listener: WatchListener, onError: WatchErrorListener): Watch {
+    let done = false;
+    // Filled in below; fail() may in principle run before backend.watch() returns.
+    const handle: { watch?: KvWatch } = {};
+    const stop = async (): Promise<void> => {
+      done = true;
+      if (handle.watch === undefined) return;
+      this.watches.delete(handle.watch);
+      await handle.watch.close();
+    };
+    const fail = (error: StoreError): void => {
+      if (done) return;
+      void stop();
+      onError(error);
+    };
+    if (this.closed) {
+      const error = new StoreError('Unavailable', 'the store is closed');
+      setImmediate(() => fail(error));
+      const ready = Promise.reject(error);
+      ready.catch(() => undefined);
+      return { ready, close: stop };
+    }
+    const deliver = (events: KvEvent[]): void => {
+      if (done) return;
+      let converted: WatchEvent[];
+      try {
+        converted = events.map((e) => this.watchEvent(e));
+      } catch (error) {
+        fail(
+          error instanceof StoreError
+            ? error
+            : new StoreError('Internal', String(error), { cause: error }),
+        );
+        return;
+      }
+      listener(converted);
+    };
+    const watch = this.backend.watch(
+      prefixRange(this.layout.objects),
+      afterRevision + 1,
+      deliver,
+      fail,
+    );
+    handle.watch = watch;
+    if (done) void watch.close();
+    else this.watches.add(watch);
+    const ready = this.checkWatchable(afterRevision + 1).catch((error: unknown) => {
+      const failure = error instanceof StoreError ? error : new StoreError('Internal', String(error), { cause: error });
+      fail(failure);
+      throw failure;
+    });
+    // Callers that only use onError need not observe `ready`.
+    ready.catch(() => undefined);
+    return { ready, close: stop };
+  }
+
+  /** Fails with Compacted when `revision` can no longer be read (so not watched either). */
+  private async checkWatchable(revision: number): Promise<void> {
+    const current = await this.backend.currentRevision();
+    if (revision > current) return;
+    await this.backend.range(prefixRange(this.layout.objects), { revision, limit: 1 });
+  }
+
+  private watchEvent(event: KvEvent): WatchEvent {
+    if (event.type === 'put') {
+      const object = decodeObject(event.value ?? '', event.key);
+      return {
+        type: event.version === 1 ? 'ADDED' : 'MODIFIED',
+        revision: event.revision,
+        object: present(object, event.revision),
+      };
+    }
+    const object =
+      event.previous === undefined
+        ? this.objectFromKey(event.key)
+        : decodeObject(event.previous, event.key);
+    return { type: 'DELETED', revision: event.revision, object: present(object, event.revision) };
+  }
+
+  /** A bare object named by its key, for a delete whose previous value etcd no longer had. */
+  private objectFromKey(key: string): CrosswayObject {
+    const id = this.layout.idOfObjectKey(key);
+    if (id === undefined)
+      throw new StoreError('Internal', `unexpected key ${key} under the objects prefix`);
+    const metadata =
+      id.namespace === undefined ? { name: id.name } : { name: id.name, namespace: id.namespace };
+    return { apiVersion: API_VERSION, kind: id.kind, metadata, spec: {} };
+  }
+
+  async revision(): Promise<number> {
+    this.checkOpen();
+    return this.backend.currentRevision();
+  }
+
+  async compact(revision: number): Promise<void> {
+    this.checkOpen();
+    if (!Number.isSafeInteger(revision) || revision < 1) {
+      throw new StoreError('InvalidArgument', `cannot compact at revision ${revision}`);
+    }
+    await this.backend.compact(revision);
+  }
+
+  records<T>(area: string, parse?: (value: unknown) => T): RecordArea<T> {
+    return recordArea(this.backend, this.layout, area, parse ?? trustJson<T>, () =>
+      this.checkOpen(),
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.watches].map((w) => w.close()));
+    this.watches.clear();
+    await this.backend.close();
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new StoreError('Unavailable', 'the store is closed');
+  }
+}
