@@ -45,12 +45,12 @@ export function registerWatchRoute(app: FastifyInstance, store: Store, options: 
     }
 
     const pending: WatchEvent[] = [];
-    let deliver: ((events: WatchEvent[]) => void) | undefined;
-    let fail: ((error: unknown) => void) | undefined;
+    // Until the stream is open, events wait in `pending`; afterwards they go straight out.
+    const sink: { deliver?: (events: WatchEvent[]) => void; fail?: (error: unknown) => void } = {};
     const watch = store.watch(
       from,
-      (events) => (deliver ? deliver(events) : pending.push(...events)),
-      (error) => (fail ? fail(error) : undefined),
+      (events) => (sink.deliver ? sink.deliver(events) : pending.push(...events)),
+      (error) => sink.fail?.(error),
     );
     try {
       await watch.ready;
@@ -82,8 +82,8 @@ export function registerWatchRoute(app: FastifyInstance, store: Store, options: 
       void watch.close();
       raw.end();
     };
-    deliver = send;
-    fail = (error) => {
+    sink.deliver = send;
+    sink.fail = (error) => {
       const message = error instanceof Error ? error.message : String(error);
       raw.write(`event: ERROR\nid: ${last}\ndata: ${JSON.stringify({ message, code: isStoreError(error) ? error.code : 'Internal' })}\n\n`);
       finish();
