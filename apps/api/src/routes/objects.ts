@@ -1,6 +1,7 @@
 // CRUD for every kind, registered from the kind descriptor table.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { KIND_DESCRIPTORS, parseLabelSelector, type AnyKindDescriptor, type CrosswayObject } from '@crossway/model';
+import { z } from 'zod';
+import { API_VERSION, KIND_DESCRIPTORS, metadataInput, parseLabelSelector, type AnyKindDescriptor, type CrosswayObject } from '@crossway/model';
 import type { ObjectId, Store } from '@crossway/store';
 import { requireAccess } from '../auth/plugin';
 import { applyMergePatch, isPlainObject } from '../merge-patch';
@@ -74,9 +75,22 @@ function describeId(id: ObjectId): string {
   return `${id.kind} ${id.namespace === undefined ? id.name : `${id.namespace}/${id.name}`}`;
 }
 
+/** The body a client writes for a kind, for the OpenAPI document (validation itself is validateObject's). */
+function bodySchema(descriptor: AnyKindDescriptor) {
+  return z
+    .object({
+      apiVersion: z.literal(API_VERSION).optional(),
+      kind: z.literal(descriptor.kind).optional(),
+      metadata: metadataInput,
+      spec: descriptor.spec,
+    })
+    .describe(descriptor.description);
+}
+
 export function registerObjectRoutes(app: FastifyInstance, store: Store): void {
   for (const descriptor of KIND_DESCRIPTORS) {
     const tags = [descriptor.kind];
+    const body = bodySchema(descriptor);
     const collection = descriptor.scope === 'Cluster' ? `/api/v1/${descriptor.plural}` : `/api/v1/namespaces/:ns/${descriptor.plural}`;
     const item = descriptor.scope === 'Cluster' ? `/api/v1/${descriptor.plural}/:name` : `${collection}/:name`;
 
@@ -107,7 +121,7 @@ export function registerObjectRoutes(app: FastifyInstance, store: Store): void {
     });
 
     if (descriptor.scope === 'Namespaced') {
-      app.post(collection, { schema: { tags, summary: `Create a ${descriptor.kind}` } }, async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
+      app.post(collection, { schema: { tags, summary: `Create a ${descriptor.kind}`, body } }, async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
         const namespace = request.params.ns ?? '';
         const object = validateAt(singleObject(request.body), { descriptor, namespace });
         requireAccess(request, { verb: 'create', kind: descriptor.kind, namespace }, object);
@@ -120,7 +134,7 @@ export function registerObjectRoutes(app: FastifyInstance, store: Store): void {
       });
     }
 
-    app.put(item, { schema: { tags, summary: `Replace a ${descriptor.kind}` } }, async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
+    app.put(item, { schema: { tags, summary: `Replace a ${descriptor.kind}`, body } }, async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
       const id = idOf(descriptor, request.params);
       const body = singleObject(request.body);
       const precondition = ifMatch(request);
