@@ -6,9 +6,21 @@ import prettier from 'eslint-config-prettier';
 const ioPackages = ['fastify', 'etcd3', '@grpc/grpc-js', '@grpc/grpc-js-xds', 'pino'];
 
 const constraints = (extra = []) => [
-  { sourceTag: 'layer:model', onlyDependOnLibsWithTags: ['layer:model', ...extra], bannedExternalImports: ioPackages },
-  { sourceTag: 'layer:protos', onlyDependOnLibsWithTags: ['layer:protos', ...extra], bannedExternalImports: ioPackages },
-  { sourceTag: 'layer:policy', onlyDependOnLibsWithTags: ['layer:model', ...extra], bannedExternalImports: ioPackages },
+  {
+    sourceTag: 'layer:model',
+    onlyDependOnLibsWithTags: ['layer:model', ...extra],
+    bannedExternalImports: ioPackages,
+  },
+  {
+    sourceTag: 'layer:protos',
+    onlyDependOnLibsWithTags: ['layer:protos', ...extra],
+    bannedExternalImports: ioPackages,
+  },
+  {
+    sourceTag: 'layer:policy',
+    onlyDependOnLibsWithTags: ['layer:model', ...extra],
+    bannedExternalImports: ioPackages,
+  },
   {
     sourceTag: 'layer:xds',
     onlyDependOnLibsWithTags: ['layer:model', 'layer:policy', 'layer:protos', ...extra],
@@ -22,7 +34,14 @@ const constraints = (extra = []) => [
   { sourceTag: 'layer:testing', onlyDependOnLibsWithTags: ['layer:model'] },
   {
     sourceTag: 'type:app',
-    onlyDependOnLibsWithTags: ['layer:model', 'layer:policy', 'layer:xds', 'layer:protos', 'layer:store', 'layer:testing'],
+    onlyDependOnLibsWithTags: [
+      'layer:model',
+      'layer:policy',
+      'layer:xds',
+      'layer:protos',
+      'layer:store',
+      'layer:testing',
+    ],
   },
 ];
 
@@ -39,7 +58,10 @@ export default [
     files: ['**/*.ts', '**/*.mts'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@nx/enforce-module-boundaries': boundaries([]),
     },
   },

@@ -1,7 +1,12 @@
 // Plans an apply: which objects of a set are created, configured or unchanged,
 // which of the owner's objects are pruned, and the store operations that do it.
 // Pure: the caller supplies what the store holds.
-import { OWNER_ANNOTATION, objectKey, type CrosswayObject, type ValidatedObject } from '@crossway/model';
+import {
+  OWNER_ANNOTATION,
+  objectKey,
+  type CrosswayObject,
+  type ValidatedObject,
+} from '@crossway/model';
 import type { TxOp } from '@crossway/store';
 import { diffValues, type FieldChange } from './diff';
 import { keepSecretKey, redactSecret } from './secrets';
@@ -21,7 +26,10 @@ export interface ApplyPlan {
   ops: TxOp[];
 }
 
-export function storeKeyOf(object: { kind: string; metadata: { namespace?: string; name: string } }): string {
+export function storeKeyOf(object: {
+  kind: string;
+  metadata: { namespace?: string; name: string };
+}): string {
   return `${object.kind}/${objectKey(object)}`;
 }
 
@@ -29,7 +37,10 @@ export function storeKeyOf(object: { kind: string; metadata: { namespace?: strin
 function comparable(object: CrosswayObject): unknown {
   const redacted = redactSecret(object);
   return {
-    metadata: { labels: object.metadata.labels ?? {}, annotations: object.metadata.annotations ?? {} },
+    metadata: {
+      labels: object.metadata.labels ?? {},
+      annotations: object.metadata.annotations ?? {},
+    },
     spec: redacted.spec,
     ...(redacted.status?.keySha256 === undefined ? {} : { keySha256: redacted.status.keySha256 }),
   };
@@ -37,7 +48,13 @@ function comparable(object: CrosswayObject): unknown {
 
 function withOwner<T extends CrosswayObject>(object: T, owner: string | undefined): T {
   if (owner === undefined) return object;
-  return { ...object, metadata: { ...object.metadata, annotations: { ...object.metadata.annotations, [OWNER_ANNOTATION]: owner } } };
+  return {
+    ...object,
+    metadata: {
+      ...object.metadata,
+      annotations: { ...object.metadata.annotations, [OWNER_ANNOTATION]: owner },
+    },
+  };
 }
 
 function resultOf(object: CrosswayObject, action: ApplyAction, diff?: FieldChange[]): ApplyResult {
@@ -57,7 +74,11 @@ export interface PlanOptions {
   withDiff: boolean;
 }
 
-export function planApply(incoming: readonly ValidatedObject[], stored: readonly CrosswayObject[], options: PlanOptions): ApplyPlan {
+export function planApply(
+  incoming: readonly ValidatedObject[],
+  stored: readonly CrosswayObject[],
+  options: PlanOptions,
+): ApplyPlan {
   const storedByKey = new Map(stored.map((o) => [storeKeyOf(o), o]));
   const results: ApplyResult[] = [];
   const ops: TxOp[] = [];
@@ -70,7 +91,13 @@ export function planApply(incoming: readonly ValidatedObject[], stored: readonly
     const object = keepSecretKey(withOwner(raw, options.owner), current);
     if (!current) {
       ops.push({ op: 'create', object });
-      results.push(resultOf(object, 'created', options.withDiff ? diffValues(undefined, comparable(object)) : undefined));
+      results.push(
+        resultOf(
+          object,
+          'created',
+          options.withDiff ? diffValues(undefined, comparable(object)) : undefined,
+        ),
+      );
       continue;
     }
     const diff = diffValues(comparable(current), comparable(object));
@@ -78,15 +105,33 @@ export function planApply(incoming: readonly ValidatedObject[], stored: readonly
       results.push(resultOf(object, 'unchanged'));
       continue;
     }
-    ops.push({ op: 'update', object, expectedResourceVersion: current.metadata.resourceVersion ?? '' });
+    ops.push({
+      op: 'update',
+      object,
+      expectedResourceVersion: current.metadata.resourceVersion ?? '',
+    });
     results.push(resultOf(object, 'configured', options.withDiff ? diff : undefined));
   }
 
   if (options.prune && options.owner !== undefined) {
     for (const object of stored) {
-      if (object.metadata.annotations?.[OWNER_ANNOTATION] !== options.owner || applied.has(storeKeyOf(object))) continue;
-      const id = { kind: object.kind as ValidatedObject['kind'], name: object.metadata.name, ...(object.metadata.namespace === undefined ? {} : { namespace: object.metadata.namespace }) };
-      ops.push({ op: 'delete', id, expectedResourceVersion: object.metadata.resourceVersion ?? '' });
+      if (
+        object.metadata.annotations?.[OWNER_ANNOTATION] !== options.owner ||
+        applied.has(storeKeyOf(object))
+      )
+        continue;
+      const id = {
+        kind: object.kind as ValidatedObject['kind'],
+        name: object.metadata.name,
+        ...(object.metadata.namespace === undefined
+          ? {}
+          : { namespace: object.metadata.namespace }),
+      };
+      ops.push({
+        op: 'delete',
+        id,
+        expectedResourceVersion: object.metadata.resourceVersion ?? '',
+      });
       results.push(resultOf(object, 'pruned'));
     }
   }
@@ -94,7 +139,9 @@ export function planApply(incoming: readonly ValidatedObject[], stored: readonly
 }
 
 /** Objects named twice in one set: each later copy, with the index of the first. */
-export function duplicatesIn(objects: readonly ValidatedObject[]): { index: number; first: number; key: string }[] {
+export function duplicatesIn(
+  objects: readonly ValidatedObject[],
+): { index: number; first: number; key: string }[] {
   const seen = new Map<string, number>();
   const duplicates: { index: number; first: number; key: string }[] = [];
   objects.forEach((o, index) => {

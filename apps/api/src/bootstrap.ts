@@ -7,7 +7,12 @@ import { newToken, sha256Hex, type TokenRecords } from './auth/tokens';
 /** Creates Mesh/default with its defaults unless it exists. Safe to race with other replicas. */
 export async function ensureMesh(store: Store): Promise<void> {
   if (await store.get({ kind: 'Mesh', name: MESH_NAME })) return;
-  const mesh = validateObject({ apiVersion: API_VERSION, kind: 'Mesh', metadata: { name: MESH_NAME }, spec: {} });
+  const mesh = validateObject({
+    apiVersion: API_VERSION,
+    kind: 'Mesh',
+    metadata: { name: MESH_NAME },
+    spec: {},
+  });
   if (!mesh.ok) throw new Error(`default Mesh is invalid: ${JSON.stringify(mesh.violations)}`);
   try {
     await store.create(mesh.value);
@@ -21,7 +26,10 @@ export async function ensureMesh(store: Store): Promise<void> {
  * token and returns it so it can be printed once. Later starts find a token and
  * issue nothing.
  */
-export async function ensureAdminToken(records: TokenRecords, now: Date): Promise<string | undefined> {
+export async function ensureAdminToken(
+  records: TokenRecords,
+  now: Date,
+): Promise<string | undefined> {
   if ((await records.list()).length > 0) return undefined;
   const issued = newToken();
   await records.put({

@@ -2,12 +2,19 @@
 import type { Store } from '@crossway/store';
 import { parseManifests } from './manifests';
 
-export async function loadDemo(store: Store, yamlText: string): Promise<{ objects: number; revision: number }> {
+export async function loadDemo(
+  store: Store,
+  yamlText: string,
+): Promise<{ objects: number; revision: number }> {
   const parsed = parseManifests(yamlText);
   if (!parsed.ok) {
     const first = parsed.violations[0];
-    throw new Error(`demo policy set is invalid: document ${first?.document} ${first?.path}: ${first?.message}`);
+    throw new Error(
+      `demo policy set is invalid: document ${first?.document} ${first?.path}: ${first?.message}`,
+    );
   }
-  const result = await store.transaction(parsed.objects.map((object) => ({ op: 'upsert' as const, object })));
+  const result = await store.transaction(
+    parsed.objects.map((object) => ({ op: 'upsert' as const, object })),
+  );
   return { objects: parsed.objects.length, revision: result.revision };
 }

@@ -14,7 +14,8 @@ export function diffValues(before: unknown, after: unknown, at: PropertyKey[] = 
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
     return keys.flatMap((key) => {
       const path = [...at, key];
-      if (!(key in after)) return [{ path: formatPath(path), op: 'remove' as const, from: before[key] }];
+      if (!(key in after))
+        return [{ path: formatPath(path), op: 'remove' as const, from: before[key] }];
       if (!(key in before)) return [{ path: formatPath(path), op: 'add' as const, to: after[key] }];
       return diffValues(before[key], after[key], path);
     });

@@ -19,15 +19,29 @@ async function main(): Promise<void> {
   const log = pino({ name: 'crossway', level: settings.logLevel });
   const store = openStore(settings);
   const tokens = storeTokenRecords(store);
-  log.info({ store: settings.store, ...(settings.store === 'etcd' ? { endpoints: settings.etcdEndpoints, prefix: settings.etcdPrefix } : {}) }, 'store opened');
+  log.info(
+    {
+      store: settings.store,
+      ...(settings.store === 'etcd'
+        ? { endpoints: settings.etcdEndpoints, prefix: settings.etcdPrefix }
+        : {}),
+    },
+    'store opened',
+  );
 
-  const app = await build({ store, tokens, logger: log, ...(settings.adminToken === undefined ? {} : { adminToken: settings.adminToken }) });
+  const app = await build({
+    store,
+    tokens,
+    logger: log,
+    ...(settings.adminToken === undefined ? {} : { adminToken: settings.adminToken }),
+  });
 
   if (settings.loadDemo && (await storeIsEmpty(store))) {
     const text = await readFile(new URL('../../../examples/shop.yaml', import.meta.url), 'utf8');
     log.info(await loadDemo(store, text), 'demo policy set loaded from examples/shop.yaml');
   }
-  const generated = settings.adminToken === undefined ? await ensureAdminToken(tokens, new Date()) : undefined;
+  const generated =
+    settings.adminToken === undefined ? await ensureAdminToken(tokens, new Date()) : undefined;
 
   const address = await app.listen({ port: settings.apiPort, host: settings.apiHost });
   const token = settings.adminToken ?? generated;
@@ -35,7 +49,9 @@ async function main(): Promise<void> {
     [
       '',
       `Crossway API listening on ${address} (store: ${settings.store})`,
-      generated ? `Admin token (shown once, valid 24h; set CROSSWAY_ADMIN_TOKEN to choose your own):\n  ${generated}` : '',
+      generated
+        ? `Admin token (shown once, valid 24h; set CROSSWAY_ADMIN_TOKEN to choose your own):\n  ${generated}`
+        : '',
       'Try:',
       `  curl ${address}/readyz`,
       `  curl -H "Authorization: Bearer ${token ?? '<token>'}" ${address}/api/v1/httproutes`,

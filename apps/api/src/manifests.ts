@@ -9,7 +9,8 @@ export interface ManifestViolation extends Violation {
   line?: number;
 }
 
-export type ManifestResult = { ok: true; objects: ValidatedObject[] } | { ok: false; violations: ManifestViolation[] };
+export type ManifestResult =
+  { ok: true; objects: ValidatedObject[] } | { ok: false; violations: ManifestViolation[] };
 
 export function parseManifests(text: string): ManifestResult {
   const violations: ManifestViolation[] = [];
@@ -20,7 +21,12 @@ export function parseManifests(text: string): ManifestResult {
     const document = index++;
     if (doc.errors.length > 0) {
       for (const error of doc.errors) {
-        violations.push({ document, path: '', message: error.message, ...(error.linePos ? { line: error.linePos[0].line } : {}) });
+        violations.push({
+          document,
+          path: '',
+          message: error.message,
+          ...(error.linePos ? { line: error.linePos[0].line } : {}),
+        });
       }
       continue;
     }

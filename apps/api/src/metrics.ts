@@ -46,18 +46,31 @@ export function registerHttpMetrics(app: FastifyInstance, metrics: ApiMetrics): 
   });
 }
 
-const TIMED: readonly (keyof Store)[] = ['get', 'list', 'create', 'update', 'delete', 'transaction', 'setStatus', 'revision'];
+const TIMED: readonly (keyof Store)[] = [
+  'get',
+  'list',
+  'create',
+  'update',
+  'delete',
+  'transaction',
+  'setStatus',
+  'revision',
+];
 
 /** The same store, timing every call into crossway_store_operation_duration_seconds. */
 export function instrumentStore(store: Store, metrics: ApiMetrics): Store {
   return new Proxy(store, {
     get(target, property, receiver) {
       const value: unknown = Reflect.get(target, property, receiver);
-      if (typeof value !== 'function' || !TIMED.includes(property as keyof Store)) return typeof value === 'function' ? value.bind(target) : value;
+      if (typeof value !== 'function' || !TIMED.includes(property as keyof Store))
+        return typeof value === 'function' ? value.bind(target) : value;
       return async (...args: unknown[]) => {
         const stop = metrics.storeOperations.startTimer({ operation: String(property) });
         try {
-          const result: unknown = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          const result: unknown = await (value as (...a: unknown[]) => Promise<unknown>).apply(
+            target,
+            args,
+          );
           stop({ result: 'ok' });
           return result;
         } catch (error) {

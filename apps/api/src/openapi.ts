@@ -11,7 +11,8 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       info: {
         title: 'Crossway API',
         version: 'v1',
-        description: 'One policy model for Envoy at the edge and in the mesh. Errors are application/problem+json with errors[{path, message}].',
+        description:
+          'One policy model for Envoy at the edge and in the mesh. Errors are application/problem+json with errors[{path, message}].',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],

@@ -64,5 +64,8 @@ export function problemBody(problem: ApiProblem, instance?: string): ProblemBody
 }
 
 export function sendProblem(reply: FastifyReply, problem: ApiProblem): FastifyReply {
-  return reply.code(problem.status).type('application/problem+json').send(problemBody(problem, reply.request.url));
+  return reply
+    .code(problem.status)
+    .type('application/problem+json')
+    .send(problemBody(problem, reply.request.url));
 }

@@ -26,9 +26,18 @@ export function redactSecret<T extends CrosswayObject>(object: T): T {
 }
 
 /** Carries the stored key into an incoming Secret that omits it. */
-export function keepSecretKey<T extends CrosswayObject>(incoming: T, stored: CrosswayObject | undefined): T {
+export function keepSecretKey<T extends CrosswayObject>(
+  incoming: T,
+  stored: CrosswayObject | undefined,
+): T {
   const data = secretData(incoming);
   const storedKey = stored ? secretData(stored)?.[KEY] : undefined;
-  if (data === undefined || data[KEY] !== undefined || typeof storedKey !== 'string' || !isPlainObject(incoming.spec)) return incoming;
+  if (
+    data === undefined ||
+    data[KEY] !== undefined ||
+    typeof storedKey !== 'string' ||
+    !isPlainObject(incoming.spec)
+  )
+    return incoming;
   return { ...incoming, spec: { ...incoming.spec, data: { ...data, [KEY]: storedKey } } };
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 // The API server, built without listening so tests drive it with app.inject().
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -44,6 +45,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     ...(logger ? { loggerInstance: logger } : { logger: false }),
     bodyLimit: BODY_LIMITS.bytes,
     requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
     requestTimeout: 30_000,
     connectionTimeout: 60_000,
     onProtoPoisoning: 'error',
@@ -54,26 +56,53 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
 
   app.setErrorHandler((error: FastifyError | ApiProblem, request, reply) => {
     if (error instanceof ApiProblem) return sendProblem(reply, error);
-    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+    const status =
+      typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 600
+        ? error.statusCode
+        : 500;
     if (status >= 500) request.log.error({ err: error }, 'request failed');
-    return sendProblem(reply, new ApiProblem(codeForStatus(status), status >= 500 ? 'internal error; see the server log' : error.message));
+    return sendProblem(
+      reply,
+      new ApiProblem(
+        codeForStatus(status),
+        status >= 500 ? 'internal error; see the server log' : error.message,
+      ),
+    );
   });
-  app.setNotFoundHandler((request, reply) => sendProblem(reply, new ApiProblem('NotFound', `no route for ${request.method} ${request.url.split('?')[0]}`)));
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      reply,
+      new ApiProblem('NotFound', `no route for ${request.method} ${request.url.split('?')[0]}`),
+    ),
+  );
 
+  // Every answer names its request, so a log line can be found from a client's error.
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
   registerBodyParsers(app);
   registerHttpMetrics(app, metrics);
   await registerOpenApi(app);
-  registerAuth(app, { records: options.tokens, ...(options.adminToken === undefined ? {} : { bootstrapAdminToken: options.adminToken }), now, disabled: options.insecure ?? false });
+  registerAuth(app, {
+    records: options.tokens,
+    ...(options.adminToken === undefined ? {} : { bootstrapAdminToken: options.adminToken }),
+    now,
+    disabled: options.insecure ?? false,
+  });
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   // Ready when the store answers and dependent caches are synced.
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
     try {
       const revision = await store.revision();
-      if (options.synced && !options.synced()) return sendProblem(reply, new ApiProblem('Unavailable', 'caches are not synced yet'));
+      if (options.synced && !options.synced())
+        return sendProblem(reply, new ApiProblem('Unavailable', 'caches are not synced yet'));
       return { status: 'ready', revision };
     } catch (error) {
-      return sendProblem(reply, new ApiProblem('Unavailable', error instanceof Error ? error.message : String(error)));
+      return sendProblem(
+        reply,
+        new ApiProblem('Unavailable', error instanceof Error ? error.message : String(error)),
+      );
     }
   });
 

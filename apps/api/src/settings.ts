@@ -9,9 +9,20 @@ const settingsSchema = z.object({
   CROSSWAY_ETCD_ENDPOINTS: z
     .string()
     .default('http://127.0.0.1:2379')
-    .transform((s) => s.split(',').map((e) => e.trim()).filter((e) => e !== ''))
-    .refine((list) => list.length > 0 && list.every((e) => /^https?:\/\/[^\s/]+$/.test(e)), 'must be comma-separated URLs like http://127.0.0.1:2379'),
-  CROSSWAY_ETCD_PREFIX: z.string().regex(/^\/[^\s]*[^/\s]$/, 'must start with "/" and not end with "/"').default('/crossway'),
+    .transform((s) =>
+      s
+        .split(',')
+        .map((e) => e.trim())
+        .filter((e) => e !== ''),
+    )
+    .refine(
+      (list) => list.length > 0 && list.every((e) => /^https?:\/\/[^\s/]+$/.test(e)),
+      'must be comma-separated URLs like http://127.0.0.1:2379',
+    ),
+  CROSSWAY_ETCD_PREFIX: z
+    .string()
+    .regex(/^\/[^\s]*[^/\s]$/, 'must start with "/" and not end with "/"')
+    .default('/crossway'),
   CROSSWAY_API_PORT: portNumber.default(8080),
   CROSSWAY_API_HOST: z.string().default('127.0.0.1'),
   CROSSWAY_XDS_PORT: portNumber.default(18000),
@@ -42,7 +53,10 @@ export type SettingsResult = { ok: true; settings: Settings } | { ok: false; err
 export function loadSettings(env: Record<string, string | undefined>): SettingsResult {
   const parsed = settingsSchema.safeParse(env);
   if (!parsed.success) {
-    return { ok: false, errors: parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`) };
+    return {
+      ok: false,
+      errors: parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`),
+    };
   }
   const e = parsed.data;
   return {
@@ -54,7 +68,8 @@ export function loadSettings(env: Record<string, string | undefined>): SettingsR
       apiPort: e.CROSSWAY_API_PORT,
       apiHost: e.CROSSWAY_API_HOST,
       xdsPort: e.CROSSWAY_XDS_PORT,
-      loadDemo: e.CROSSWAY_DEMO === undefined ? e.CROSSWAY_STORE === 'memory' : e.CROSSWAY_DEMO === '1',
+      loadDemo:
+        e.CROSSWAY_DEMO === undefined ? e.CROSSWAY_STORE === 'memory' : e.CROSSWAY_DEMO === '1',
       logLevel: e.LOG_LEVEL,
       insecureXds: e.CROSSWAY_INSECURE_XDS === '1',
       ...(e.CROSSWAY_ADMIN_TOKEN === undefined ? {} : { adminToken: e.CROSSWAY_ADMIN_TOKEN }),

@@ -16,7 +16,9 @@ const STATUS_OF_STORE_CODE: Record<string, ProblemCode> = {
 
 export function problemFromStore(error: unknown): unknown {
   if (error instanceof StoreError) {
-    return new ApiProblem(STATUS_OF_STORE_CODE[error.code] ?? 'Internal', error.message, [], { cause: error });
+    return new ApiProblem(STATUS_OF_STORE_CODE[error.code] ?? 'Internal', error.message, [], {
+      cause: error,
+    });
   }
   return error;
 }

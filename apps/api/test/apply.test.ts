@@ -9,7 +9,8 @@ beforeEach(async () => {
 afterEach(async () => h.close());
 
 const shopYaml = readFileSync(new URL('../../../examples/shop.yaml', import.meta.url), 'utf8');
-const yaml = (payload: string, url = '/api/v1/apply') => h.request({ method: 'POST', url, headers: { 'content-type': 'application/yaml' }, payload });
+const yaml = (payload: string, url = '/api/v1/apply') =>
+  h.request({ method: 'POST', url, headers: { 'content-type': 'application/yaml' }, payload });
 
 describe('apply', () => {
   it('creates every object of a multi-document YAML set, then reports all unchanged without a revision bump', async () => {
@@ -20,16 +21,32 @@ describe('apply', () => {
     expect(new Set(results.map((r) => r.action))).toEqual(new Set(['created', 'configured']));
     const revision = await h.store.revision();
     const second = await yaml(shopYaml);
-    expect(second.json().results.every((r: { action: string }) => r.action === 'unchanged')).toBe(true);
+    expect(second.json().results.every((r: { action: string }) => r.action === 'unchanged')).toBe(
+      true,
+    );
     expect(await h.store.revision()).toBe(revision);
   });
 
   it('configures only what changed and keeps creationTimestamp', async () => {
-    await h.request({ method: 'POST', url: '/api/v1/apply', payload: [service('a'), service('b')] });
-    const before = (await h.request({ method: 'GET', url: '/api/v1/namespaces/shop/services/b' })).json();
-    const answer = await h.request({ method: 'POST', url: '/api/v1/apply', payload: [service('a'), service('b', 'shop', 81)] });
-    expect(answer.json().results.map((r: { name: string; action: string }) => `${r.name}:${r.action}`)).toEqual(['a:unchanged', 'b:configured']);
-    const after = (await h.request({ method: 'GET', url: '/api/v1/namespaces/shop/services/b' })).json();
+    await h.request({
+      method: 'POST',
+      url: '/api/v1/apply',
+      payload: [service('a'), service('b')],
+    });
+    const before = (
+      await h.request({ method: 'GET', url: '/api/v1/namespaces/shop/services/b' })
+    ).json();
+    const answer = await h.request({
+      method: 'POST',
+      url: '/api/v1/apply',
+      payload: [service('a'), service('b', 'shop', 81)],
+    });
+    expect(
+      answer.json().results.map((r: { name: string; action: string }) => `${r.name}:${r.action}`),
+    ).toEqual(['a:unchanged', 'b:configured']);
+    const after = (
+      await h.request({ method: 'GET', url: '/api/v1/namespaces/shop/services/b' })
+    ).json();
     expect(after.metadata.creationTimestamp).toBe(before.metadata.creationTimestamp);
     expect(after.metadata.generation).toBe(2);
   });
@@ -37,24 +54,52 @@ describe('apply', () => {
   it('dryRun writes nothing and returns a field-level diff', async () => {
     await h.request({ method: 'POST', url: '/api/v1/apply', payload: [service('a')] });
     const revision = await h.store.revision();
-    const answer = await h.request({ method: 'POST', url: '/api/v1/apply?dryRun=true', payload: [service('a', 'shop', 81), service('new')] });
+    const answer = await h.request({
+      method: 'POST',
+      url: '/api/v1/apply?dryRun=true',
+      payload: [service('a', 'shop', 81), service('new')],
+    });
     expect(answer.statusCode).toBe(200);
     const [a, created] = answer.json().results;
-    expect(a).toMatchObject({ name: 'a', action: 'configured', diff: [{ path: 'spec.ports[0].port', op: 'replace', from: 80, to: 81 }] });
+    expect(a).toMatchObject({
+      name: 'a',
+      action: 'configured',
+      diff: [{ path: 'spec.ports[0].port', op: 'replace', from: 80, to: 81 }],
+    });
     expect(created).toMatchObject({ name: 'new', action: 'created' });
     expect(await h.store.revision()).toBe(revision);
-    expect((await h.request({ method: 'GET', url: '/api/v1/namespaces/shop/services/new' })).statusCode).toBe(404);
+    expect(
+      (await h.request({ method: 'GET', url: '/api/v1/namespaces/shop/services/new' })).statusCode,
+    ).toBe(404);
   });
 
-  it('prune deletes only that owner\'s objects that are absent from the set', async () => {
-    await h.request({ method: 'POST', url: '/api/v1/apply?owner=git-a', payload: [service('a'), service('b')] });
+  it("prune deletes only that owner's objects that are absent from the set", async () => {
+    await h.request({
+      method: 'POST',
+      url: '/api/v1/apply?owner=git-a',
+      payload: [service('a'), service('b')],
+    });
     await h.request({ method: 'POST', url: '/api/v1/apply?owner=git-b', payload: [service('c')] });
-    await h.request({ method: 'POST', url: '/api/v1/namespaces/shop/services', payload: service('manual') });
-    const answer = await h.request({ method: 'POST', url: '/api/v1/apply?prune=true&owner=git-a', payload: [service('a')] });
-    expect(answer.json().results.map((r: { name: string; action: string }) => `${r.name}:${r.action}`)).toEqual(['a:unchanged', 'b:pruned']);
-    const names = (await h.request({ method: 'GET', url: '/api/v1/namespaces/shop/services' })).json().items.map((o: { metadata: { name: string } }) => o.metadata.name);
+    await h.request({
+      method: 'POST',
+      url: '/api/v1/namespaces/shop/services',
+      payload: service('manual'),
+    });
+    const answer = await h.request({
+      method: 'POST',
+      url: '/api/v1/apply?prune=true&owner=git-a',
+      payload: [service('a')],
+    });
+    expect(
+      answer.json().results.map((r: { name: string; action: string }) => `${r.name}:${r.action}`),
+    ).toEqual(['a:unchanged', 'b:pruned']);
+    const names = (await h.request({ method: 'GET', url: '/api/v1/namespaces/shop/services' }))
+      .json()
+      .items.map((o: { metadata: { name: string } }) => o.metadata.name);
     expect(names).toEqual(['a', 'c', 'manual']);
-    const owned = (await h.request({ method: 'GET', url: '/api/v1/namespaces/shop/services/a' })).json();
+    const owned = (
+      await h.request({ method: 'GET', url: '/api/v1/namespaces/shop/services/a' })
+    ).json();
     expect(owned.metadata.annotations['crossway.dev/owner']).toBe('git-a');
   });
 
@@ -62,20 +107,34 @@ describe('apply', () => {
     const revision = await h.store.revision();
     const bad = service('b');
     bad.spec.ports[0]!.port = -1;
-    const answer = await h.request({ method: 'POST', url: '/api/v1/apply', payload: [service('a'), bad] });
+    const answer = await h.request({
+      method: 'POST',
+      url: '/api/v1/apply',
+      payload: [service('a'), bad],
+    });
     expect(answer.statusCode).toBe(422);
-    expect(answer.json().errors).toEqual([{ path: 'items[1].spec.ports[0].port', message: 'must be an integer from 1 to 65535' }]);
+    expect(answer.json().errors).toEqual([
+      { path: 'items[1].spec.ports[0].port', message: 'must be an integer from 1 to 65535' },
+    ]);
     expect(await h.store.revision()).toBe(revision);
   });
 
   it('the same object twice in a set is a 422', async () => {
-    const answer = await h.request({ method: 'POST', url: '/api/v1/apply', payload: [service('a'), service('a')] });
+    const answer = await h.request({
+      method: 'POST',
+      url: '/api/v1/apply',
+      payload: [service('a'), service('a')],
+    });
     expect(answer.statusCode).toBe(422);
     expect(answer.json().errors[0]).toMatchObject({ path: 'items[1]' });
   });
 
   it('prune without an owner is refused', async () => {
-    const answer = await h.request({ method: 'POST', url: '/api/v1/apply?prune=true', payload: [service('a')] });
+    const answer = await h.request({
+      method: 'POST',
+      url: '/api/v1/apply?prune=true',
+      payload: [service('a')],
+    });
     expect(answer.statusCode).toBe(400);
   });
 });

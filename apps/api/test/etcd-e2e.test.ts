@@ -10,7 +10,9 @@ describe('API on etcd', () => {
   let h: Harness;
   beforeAll(async () => {
     const endpoint = await etcdEndpointForTests();
-    h = await startHarness({ store: new EtcdStore({ endpoints: [endpoint], prefix: uniqueTestPrefix('api-e2e') }) });
+    h = await startHarness({
+      store: new EtcdStore({ endpoints: [endpoint], prefix: uniqueTestPrefix('api-e2e') }),
+    });
   });
   afterAll(async () => h.close());
 
@@ -24,19 +26,32 @@ describe('API on etcd', () => {
       transaction: async (ops: Parameters<Store['transaction']>[0]) => {
         if (ops.length > 1 && rivalWrites++ === 0) {
           const current = await real.get({ kind: 'Service', namespace: 'shop', name: 'taken' });
-          if (current) await real.update({ ...current, metadata: { ...current.metadata, labels: { rival: 'yes' } } });
+          if (current)
+            await real.update({
+              ...current,
+              metadata: { ...current.metadata, labels: { rival: 'yes' } },
+            });
         }
         return real.transaction(ops);
       },
     });
     const r = await startHarness({ store: racing });
     try {
-      await r.request({ method: 'POST', url: '/api/v1/namespaces/shop/services', payload: service('taken') });
+      await r.request({
+        method: 'POST',
+        url: '/api/v1/namespaces/shop/services',
+        payload: service('taken'),
+      });
       const revision = await real.revision();
-      const apply = await r.request({ method: 'POST', url: '/api/v1/apply', payload: [service('n1'), service('n2'), service('taken', 'shop', 99)] });
+      const apply = await r.request({
+        method: 'POST',
+        url: '/api/v1/apply',
+        payload: [service('n1'), service('n2'), service('taken', 'shop', 99)],
+      });
       expect(apply.statusCode).toBe(409);
       expect(rivalWrites).toBe(1);
-      for (const name of ['n1', 'n2']) expect(await real.get({ kind: 'Service', namespace: 'shop', name })).toBeUndefined();
+      for (const name of ['n1', 'n2'])
+        expect(await real.get({ kind: 'Service', namespace: 'shop', name })).toBeUndefined();
       const taken = await real.get({ kind: 'Service', namespace: 'shop', name: 'taken' });
       expect(taken?.spec).toMatchObject({ ports: [{ port: 80 }] });
       expect(await real.revision()).toBe(revision + 1);
@@ -46,15 +61,31 @@ describe('API on etcd', () => {
   });
 
   it('twenty writers with CAS: every accepted write is kept, losers get 409', async () => {
-    await h.request({ method: 'POST', url: '/api/v1/namespaces/shop/services', payload: { ...service('counter'), metadata: { name: 'counter', labels: { count: '0' } } } });
+    await h.request({
+      method: 'POST',
+      url: '/api/v1/namespaces/shop/services',
+      payload: { ...service('counter'), metadata: { name: 'counter', labels: { count: '0' } } },
+    });
     let accepted = 0;
     let conflicts = 0;
     await Promise.all(
       Array.from({ length: 20 }, async () => {
         for (let tries = 0; tries < 200; tries++) {
-          const current = (await h.request({ method: 'GET', url: '/api/v1/namespaces/shop/services/counter' })).json();
-          const next = { ...current, metadata: { ...current.metadata, labels: { count: String(Number(current.metadata.labels.count) + 1) } } };
-          const answer = await h.request({ method: 'PUT', url: '/api/v1/namespaces/shop/services/counter', payload: next });
+          const current = (
+            await h.request({ method: 'GET', url: '/api/v1/namespaces/shop/services/counter' })
+          ).json();
+          const next = {
+            ...current,
+            metadata: {
+              ...current.metadata,
+              labels: { count: String(Number(current.metadata.labels.count) + 1) },
+            },
+          };
+          const answer = await h.request({
+            method: 'PUT',
+            url: '/api/v1/namespaces/shop/services/counter',
+            payload: next,
+          });
           if (answer.statusCode === 200) {
             accepted++;
             return;
@@ -65,7 +96,9 @@ describe('API on etcd', () => {
         throw new Error('writer starved');
       }),
     );
-    const final = (await h.request({ method: 'GET', url: '/api/v1/namespaces/shop/services/counter' })).json();
+    const final = (
+      await h.request({ method: 'GET', url: '/api/v1/namespaces/shop/services/counter' })
+    ).json();
     expect(accepted).toBe(20);
     expect(Number(final.metadata.labels.count)).toBe(20);
     expect(conflicts).toBeGreaterThan(0);
@@ -74,11 +107,26 @@ describe('API on etcd', () => {
   it('a watch resumed from an older revision replays exactly what followed it', async () => {
     const base = await h.app.listen({ port: 0, host: '127.0.0.1' });
     const mark = await h.store.revision();
-    for (const name of ['w1', 'w2', 'w3']) await h.request({ method: 'POST', url: '/api/v1/namespaces/watch/services', payload: service(name, 'watch') });
-    const stream = await openSse(`${base}/api/v1/watch?namespace=watch&resourceVersion=${mark}`, h.tokens.admin);
+    for (const name of ['w1', 'w2', 'w3'])
+      await h.request({
+        method: 'POST',
+        url: '/api/v1/namespaces/watch/services',
+        payload: service(name, 'watch'),
+      });
+    const stream = await openSse(
+      `${base}/api/v1/watch?namespace=watch&resourceVersion=${mark}`,
+      h.tokens.admin,
+    );
     try {
-      const events = await stream.until((e) => e.event === 'ADDED' && (e.data as { metadata: { name: string } }).metadata.name === 'w3');
-      expect(events.filter((e) => e.event === 'ADDED').map((e) => (e.data as { metadata: { name: string } }).metadata.name)).toEqual(['w1', 'w2', 'w3']);
+      const events = await stream.until(
+        (e) =>
+          e.event === 'ADDED' && (e.data as { metadata: { name: string } }).metadata.name === 'w3',
+      );
+      expect(
+        events
+          .filter((e) => e.event === 'ADDED')
+          .map((e) => (e.data as { metadata: { name: string } }).metadata.name),
+      ).toEqual(['w1', 'w2', 'w3']);
     } finally {
       stream.close();
     }
@@ -88,15 +136,23 @@ describe('API on etcd', () => {
 describe('API when etcd is gone', () => {
   it('writes answer 503 quickly and readiness fails', async () => {
     const etcd = await startEtcd();
-    const h = await startHarness({ store: new EtcdStore({ endpoints: [etcd.endpoint], prefix: uniqueTestPrefix('api-down') }) });
+    const h = await startHarness({
+      store: new EtcdStore({ endpoints: [etcd.endpoint], prefix: uniqueTestPrefix('api-down') }),
+    });
     try {
       await etcd.kill();
       const started = Date.now();
-      const write = await h.request({ method: 'POST', url: '/api/v1/namespaces/shop/services', payload: service('lost') });
+      const write = await h.request({
+        method: 'POST',
+        url: '/api/v1/namespaces/shop/services',
+        payload: service('lost'),
+      });
       expect(write.statusCode).toBe(503);
       expect(write.json().detail).toBeTruthy();
       expect(Date.now() - started).toBeLessThan(5_000);
-      expect((await h.request({ method: 'GET', url: '/readyz', token: null })).statusCode).toBe(503);
+      expect((await h.request({ method: 'GET', url: '/readyz', token: null })).statusCode).toBe(
+        503,
+      );
     } finally {
       await h.close().catch(() => undefined);
       await etcd.stop();

@@ -15,7 +15,10 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-async function issue(store: Store, record: Omit<TokenRecord, 'id' | 'secretSha256' | 'createdAt' | 'createdBy' | 'expiresAt'>): Promise<string> {
+async function issue(
+  store: Store,
+  record: Omit<TokenRecord, 'id' | 'secretSha256' | 'createdAt' | 'createdBy' | 'expiresAt'>,
+): Promise<string> {
   const t = newToken();
   await storeTokenRecords(store).put({
     ...record,
@@ -28,9 +31,16 @@ async function issue(store: Store, record: Omit<TokenRecord, 'id' | 'secretSha25
   return t.token;
 }
 
-export async function startHarness(options: { store?: Store; bookmarkIntervalMs?: number } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { store?: Store; bookmarkIntervalMs?: number } = {},
+): Promise<Harness> {
   const store = options.store ?? new MemoryStore();
-  const app = await build({ store, tokens: storeTokenRecords(store), adminToken: ADMIN, bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000 });
+  const app = await build({
+    store,
+    tokens: storeTokenRecords(store),
+    adminToken: ADMIN,
+    bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,
+  });
   const tokens = {
     admin: ADMIN,
     editor: await issue(store, { type: 'api', role: 'editor' }),
@@ -42,7 +52,10 @@ export async function startHarness(options: { store?: Store; bookmarkIntervalMs?
     store,
     tokens,
     request: ({ token = ADMIN, headers, ...rest }) =>
-      app.inject({ ...rest, headers: { ...(token === null ? {} : { authorization: `Bearer ${token}` }), ...headers } }),
+      app.inject({
+        ...rest,
+        headers: { ...(token === null ? {} : { authorization: `Bearer ${token}` }), ...headers },
+      }),
     close: async () => {
       await app.close();
       await store.close();

@@ -6,7 +6,9 @@ describe('manifests', () => {
   it('the demo policy set parses into valid objects', () => {
     const text = readFileSync(new URL('../../../examples/shop.yaml', import.meta.url), 'utf8');
     const result = parseManifests(text);
-    expect(result.ok && result.objects.map((o) => `${o.kind}/${o.metadata.name}`)).toContain('HTTPRoute/storefront');
+    expect(result.ok && result.objects.map((o) => `${o.kind}/${o.metadata.name}`)).toContain(
+      'HTTPRoute/storefront',
+    );
   });
 
   it('a YAML syntax error names the document and the line', () => {
@@ -29,6 +31,11 @@ describe('manifests', () => {
       'spec: { ports: [{ name: http, port: 0 }] }',
     ].join('\n');
     const result = parseManifests(text);
-    expect(result).toEqual({ ok: false, violations: [{ document: 1, path: 'spec.ports[0].port', message: 'must be an integer from 1 to 65535' }] });
+    expect(result).toEqual({
+      ok: false,
+      violations: [
+        { document: 1, path: 'spec.ports[0].port', message: 'must be an integer from 1 to 65535' },
+      ],
+    });
   });
 });

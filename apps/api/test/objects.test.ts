@@ -28,7 +28,11 @@ describe('CRUD', () => {
   it('create of an existing object answers 409 and changes nothing', async () => {
     await h.request({ method: 'POST', url: base, payload: service('web') });
     const revision = await h.store.revision();
-    const again = await h.request({ method: 'POST', url: base, payload: service('web', 'shop', 81) });
+    const again = await h.request({
+      method: 'POST',
+      url: base,
+      payload: service('web', 'shop', 81),
+    });
     expect(again.statusCode).toBe(409);
     expect(again.headers['content-type']).toContain('application/problem+json');
     expect(await h.store.revision()).toBe(revision);
@@ -57,37 +61,68 @@ describe('CRUD', () => {
   it('PUT never creates: 404 for a missing object', async () => {
     const answer = await h.request({ method: 'PUT', url: `${base}/web`, payload: service('web') });
     expect(answer.statusCode).toBe(404);
-    expect(await h.request({ method: 'GET', url: `${base}/web` }).then((r) => r.statusCode)).toBe(404);
+    expect(await h.request({ method: 'GET', url: `${base}/web` }).then((r) => r.statusCode)).toBe(
+      404,
+    );
   });
 
   it('PUT bumps generation on a spec change only and keeps uid and creationTimestamp', async () => {
-    const created = (await h.request({ method: 'POST', url: base, payload: service('web') })).json();
+    const created = (
+      await h.request({ method: 'POST', url: base, payload: service('web') })
+    ).json();
     const relabelled = service('web');
     relabelled.metadata.labels = { team: 'platform' };
-    const afterLabels = (await h.request({ method: 'PUT', url: `${base}/web`, payload: relabelled })).json();
+    const afterLabels = (
+      await h.request({ method: 'PUT', url: `${base}/web`, payload: relabelled })
+    ).json();
     expect(afterLabels.metadata.generation).toBe(1);
-    expect(Number(afterLabels.metadata.resourceVersion)).toBeGreaterThan(Number(created.metadata.resourceVersion));
+    expect(Number(afterLabels.metadata.resourceVersion)).toBeGreaterThan(
+      Number(created.metadata.resourceVersion),
+    );
     const respec = service('web', 'shop', 8080);
-    const afterSpec = (await h.request({ method: 'PUT', url: `${base}/web`, payload: respec })).json();
-    expect(afterSpec.metadata).toMatchObject({ generation: 2, uid: created.metadata.uid, creationTimestamp: created.metadata.creationTimestamp });
+    const afterSpec = (
+      await h.request({ method: 'PUT', url: `${base}/web`, payload: respec })
+    ).json();
+    expect(afterSpec.metadata).toMatchObject({
+      generation: 2,
+      uid: created.metadata.uid,
+      creationTimestamp: created.metadata.creationTimestamp,
+    });
   });
 
   it('GET then PUT of the same body round-trips; a stale resourceVersion answers 409', async () => {
     await h.request({ method: 'POST', url: base, payload: service('web') });
     const read = (await h.request({ method: 'GET', url: `${base}/web` })).json();
-    const first = await h.request({ method: 'PUT', url: `${base}/web`, payload: { ...read, spec: { ...read.spec, ports: [{ name: 'http', port: 81 }] } } });
+    const first = await h.request({
+      method: 'PUT',
+      url: `${base}/web`,
+      payload: { ...read, spec: { ...read.spec, ports: [{ name: 'http', port: 81 }] } },
+    });
     expect(first.statusCode).toBe(200);
     const stale = await h.request({ method: 'PUT', url: `${base}/web`, payload: read });
     expect(stale.statusCode).toBe(409);
-    expect((await h.request({ method: 'GET', url: `${base}/web` })).json().spec.ports[0].port).toBe(81);
+    expect((await h.request({ method: 'GET', url: `${base}/web` })).json().spec.ports[0].port).toBe(
+      81,
+    );
   });
 
   it('If-Match with a stale ETag answers 412', async () => {
-    const created = (await h.request({ method: 'POST', url: base, payload: service('web') })).json();
+    const created = (
+      await h.request({ method: 'POST', url: base, payload: service('web') })
+    ).json();
     await h.request({ method: 'PUT', url: `${base}/web`, payload: service('web', 'shop', 81) });
-    const answer = await h.request({ method: 'PUT', url: `${base}/web`, payload: service('web', 'shop', 82), headers: { 'if-match': `"${created.metadata.resourceVersion}"` } });
+    const answer = await h.request({
+      method: 'PUT',
+      url: `${base}/web`,
+      payload: service('web', 'shop', 82),
+      headers: { 'if-match': `"${created.metadata.resourceVersion}"` },
+    });
     expect(answer.statusCode).toBe(412);
-    const del = await h.request({ method: 'DELETE', url: `${base}/web`, headers: { 'if-match': `"${created.metadata.resourceVersion}"` } });
+    const del = await h.request({
+      method: 'DELETE',
+      url: `${base}/web`,
+      headers: { 'if-match': `"${created.metadata.resourceVersion}"` },
+    });
     expect(del.statusCode).toBe(412);
   });
 
@@ -97,7 +132,10 @@ describe('CRUD', () => {
       method: 'PATCH',
       url: `${base}/web`,
       headers: { 'content-type': 'application/merge-patch+json' },
-      payload: JSON.stringify({ metadata: { labels: { team: null, tier: 'front' } }, spec: { serviceAccount: 'web-sa' } }),
+      payload: JSON.stringify({
+        metadata: { labels: { team: null, tier: 'front' } },
+        spec: { serviceAccount: 'web-sa' },
+      }),
     });
     expect(patched.statusCode).toBe(200);
     expect(patched.json().metadata.labels).toEqual({ tier: 'front' });
@@ -121,7 +159,9 @@ describe('CRUD', () => {
   });
 
   it('the Mesh exists at /api/v1/meshes/default and PATCH changes it', async () => {
-    await h.request({ method: 'GET', url: '/api/v1/meshes/default' }).then((r) => expect(r.statusCode).toBe(200));
+    await h
+      .request({ method: 'GET', url: '/api/v1/meshes/default' })
+      .then((r) => expect(r.statusCode).toBe(200));
     const patched = await h.request({
       method: 'PATCH',
       url: '/api/v1/meshes/default',
@@ -129,12 +169,22 @@ describe('CRUD', () => {
       payload: JSON.stringify({ spec: { mtls: { mode: 'STRICT' } } }),
     });
     expect(patched.statusCode).toBe(200);
-    expect(patched.json().spec).toMatchObject({ mtls: { mode: 'STRICT' }, trustDomain: 'cluster.local' });
+    expect(patched.json().spec).toMatchObject({
+      mtls: { mode: 'STRICT' },
+      trustDomain: 'cluster.local',
+    });
   });
 
   it('server-owned metadata and status from the client are ignored', async () => {
-    const body = { ...service('web'), status: { conditions: [{ type: 'Accepted', status: 'True' }] } };
-    Object.assign(body.metadata, { uid: 'mine', generation: 99, creationTimestamp: '2000-01-01T00:00:00Z' });
+    const body = {
+      ...service('web'),
+      status: { conditions: [{ type: 'Accepted', status: 'True' }] },
+    };
+    Object.assign(body.metadata, {
+      uid: 'mine',
+      generation: 99,
+      creationTimestamp: '2000-01-01T00:00:00Z',
+    });
     const created = (await h.request({ method: 'POST', url: base, payload: body })).json();
     expect(created.metadata.uid).not.toBe('mine');
     expect(created.metadata.generation).toBe(1);
@@ -145,7 +195,12 @@ describe('CRUD', () => {
 
 describe('lists', () => {
   beforeEach(async () => {
-    for (const [name, ns] of [['a', 'shop'], ['b', 'shop'], ['c', 'shop'], ['d', 'payments']] as const) {
+    for (const [name, ns] of [
+      ['a', 'shop'],
+      ['b', 'shop'],
+      ['c', 'shop'],
+      ['d', 'payments'],
+    ] as const) {
       const s = service(name, ns);
       if (name === 'b') s.metadata.labels = { team: 'payments' };
       await h.request({ method: 'POST', url: `/api/v1/namespaces/${ns}/services`, payload: s });
@@ -154,16 +209,32 @@ describe('lists', () => {
 
   it('lists within a namespace and across namespaces', async () => {
     const inShop = (await h.request({ method: 'GET', url: base })).json();
-    expect(inShop.items.map((o: { metadata: { name: string } }) => o.metadata.name)).toEqual(['a', 'b', 'c']);
+    expect(inShop.items.map((o: { metadata: { name: string } }) => o.metadata.name)).toEqual([
+      'a',
+      'b',
+      'c',
+    ]);
     expect(inShop.metadata.resourceVersion).toMatch(/^[0-9]+$/);
     const all = (await h.request({ method: 'GET', url: '/api/v1/services' })).json();
-    expect(all.items.map((o: { metadata: { name: string } }) => o.metadata.name)).toEqual(['d', 'a', 'b', 'c']);
+    expect(all.items.map((o: { metadata: { name: string } }) => o.metadata.name)).toEqual([
+      'd',
+      'a',
+      'b',
+      'c',
+    ]);
   });
 
   it('filters by label selector', async () => {
-    const selected = (await h.request({ method: 'GET', url: `${base}?labelSelector=team%3Dweb` })).json();
-    expect(selected.items.map((o: { metadata: { name: string } }) => o.metadata.name)).toEqual(['a', 'c']);
-    const notIn = (await h.request({ method: 'GET', url: '/api/v1/services?labelSelector=team%20notin%20(web)' })).json();
+    const selected = (
+      await h.request({ method: 'GET', url: `${base}?labelSelector=team%3Dweb` })
+    ).json();
+    expect(selected.items.map((o: { metadata: { name: string } }) => o.metadata.name)).toEqual([
+      'a',
+      'c',
+    ]);
+    const notIn = (
+      await h.request({ method: 'GET', url: '/api/v1/services?labelSelector=team%20notin%20(web)' })
+    ).json();
     expect(notIn.items.map((o: { metadata: { name: string } }) => o.metadata.name)).toEqual(['b']);
     const bad = await h.request({ method: 'GET', url: `${base}?labelSelector=team%20in%20web` });
     expect(bad.statusCode).toBe(400);
@@ -174,8 +245,15 @@ describe('lists', () => {
     expect(first.items).toHaveLength(2);
     expect(first.metadata.continue).toBeTruthy();
     await h.request({ method: 'POST', url: base, payload: service('zz') });
-    const second = (await h.request({ method: 'GET', url: `/api/v1/services?limit=2&continue=${encodeURIComponent(first.metadata.continue)}` })).json();
+    const second = (
+      await h.request({
+        method: 'GET',
+        url: `/api/v1/services?limit=2&continue=${encodeURIComponent(first.metadata.continue)}`,
+      })
+    ).json();
     expect(second.metadata.resourceVersion).toBe(first.metadata.resourceVersion);
-    expect([...first.items, ...second.items].map((o: { metadata: { name: string } }) => o.metadata.name)).toEqual(['d', 'a', 'b', 'c']);
+    expect(
+      [...first.items, ...second.items].map((o: { metadata: { name: string } }) => o.metadata.name),
+    ).toEqual(['d', 'a', 'b', 'c']);
   });
 });

@@ -20,8 +20,14 @@ describe('process settings', () => {
   });
 
   it('reads etcd endpoints as a comma-separated list and skips the demo on etcd', () => {
-    const result = loadSettings({ CROSSWAY_STORE: 'etcd', CROSSWAY_ETCD_ENDPOINTS: 'http://10.0.0.1:2379, http://10.0.0.2:2379' });
-    expect(result.ok && result.settings.etcdEndpoints).toEqual(['http://10.0.0.1:2379', 'http://10.0.0.2:2379']);
+    const result = loadSettings({
+      CROSSWAY_STORE: 'etcd',
+      CROSSWAY_ETCD_ENDPOINTS: 'http://10.0.0.1:2379, http://10.0.0.2:2379',
+    });
+    expect(result.ok && result.settings.etcdEndpoints).toEqual([
+      'http://10.0.0.1:2379',
+      'http://10.0.0.2:2379',
+    ]);
     expect(result.ok && result.settings.loadDemo).toBe(false);
   });
 

@@ -16,7 +16,10 @@ export interface SseStream {
 
 export async function openSse(url: string, token: string): Promise<SseStream> {
   const controller = new AbortController();
-  const response = await fetch(url, { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' }, signal: controller.signal });
+  const response = await fetch(url, {
+    headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+    signal: controller.signal,
+  });
   const reader = response.body?.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
@@ -31,7 +34,10 @@ export async function openSse(url: string, token: string): Promise<SseStream> {
       const chunk = await Promise.race([
         reader.read(),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error('timed out waiting for an SSE event')), remaining);
+          timer = setTimeout(
+            () => reject(new Error('timed out waiting for an SSE event')),
+            remaining,
+          );
         }),
       ]).finally(() => clearTimeout(timer));
       if (chunk.done) throw new Error('stream ended');
@@ -40,8 +46,19 @@ export async function openSse(url: string, token: string): Promise<SseStream> {
       while ((end = buffer.indexOf('\n\n')) >= 0) {
         const block = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
-        const fields = Object.fromEntries(block.split('\n').map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()]));
-        queue.push({ event: fields['event'] ?? 'message', id: fields['id'] ?? '', data: fields['data'] === undefined ? undefined : JSON.parse(fields['data']) });
+        const fields = Object.fromEntries(
+          block
+            .split('\n')
+            .map((line) => [
+              line.slice(0, line.indexOf(':')),
+              line.slice(line.indexOf(':') + 1).trim(),
+            ]),
+        );
+        queue.push({
+          event: fields['event'] ?? 'message',
+          id: fields['id'] ?? '',
+          data: fields['data'] === undefined ? undefined : JSON.parse(fields['data']),
+        });
       }
     }
   };

@@ -32,39 +32,157 @@ export interface KindDescriptor<K extends string = string, S extends z.ZodType =
   description: string;
 }
 
-function kind<K extends string, S extends z.ZodType>(d: KindDescriptor<K, S>): KindDescriptor<K, S> {
+function kind<K extends string, S extends z.ZodType>(
+  d: KindDescriptor<K, S>,
+): KindDescriptor<K, S> {
   return d;
 }
 
 export const KIND_DESCRIPTORS = [
-  kind({ kind: 'Mesh', plural: 'meshes', singular: 'mesh', shortNames: [], scope: 'Cluster', category: 'mesh', spec: meshSpec,
-    description: 'Mesh-wide settings: trust domain, mTLS mode, CA, default authorization, outbound policy, telemetry. Exactly one, named "default".' }),
-  kind({ kind: 'Service', plural: 'services', singular: 'service', shortNames: ['svc'], scope: 'Namespaced', category: 'core', spec: serviceSpec,
-    description: 'A logical service: ports and protocols, identity, dependencies, or endpoints outside the mesh.' }),
-  kind({ kind: 'Workload', plural: 'workloads', singular: 'workload', shortNames: ['wl'], scope: 'Namespaced', category: 'core', spec: workloadSpec,
-    description: 'One instance of a Service: address, locality, weight, health, ports.' }),
-  kind({ kind: 'Gateway', plural: 'gateways', singular: 'gateway', shortNames: ['gw'], scope: 'Namespaced', category: 'core', spec: gatewaySpec,
-    description: 'An edge entry point: listeners with port, protocol, hostname, TLS and which routes may attach.' }),
-  kind({ kind: 'HTTPRoute', plural: 'httproutes', singular: 'httproute', shortNames: ['hr'], scope: 'Namespaced', category: 'route', spec: httpRouteSpec,
-    description: 'L7 routing for edge (Gateway parent) and mesh (Service parent).' }),
-  kind({ kind: 'GRPCRoute', plural: 'grpcroutes', singular: 'grpcroute', shortNames: ['gr'], scope: 'Namespaced', category: 'route', spec: grpcRouteSpec,
-    description: 'gRPC routing by service, method and headers.' }),
-  kind({ kind: 'TCPRoute', plural: 'tcproutes', singular: 'tcproute', shortNames: [], scope: 'Namespaced', category: 'route', spec: tcpRouteSpec,
-    description: 'L4 TCP forwarding to backends.' }),
-  kind({ kind: 'TLSRoute', plural: 'tlsroutes', singular: 'tlsroute', shortNames: [], scope: 'Namespaced', category: 'route', spec: tlsRouteSpec,
-    description: 'TLS passthrough routed by SNI.' }),
-  kind({ kind: 'ReferenceGrant', plural: 'referencegrants', singular: 'referencegrant', shortNames: ['rg'], scope: 'Namespaced', category: 'core', spec: referenceGrantSpec,
-    description: 'Lets objects of other namespaces refer to objects in this one.' }),
-  kind({ kind: 'Secret', plural: 'secrets', singular: 'secret', shortNames: [], scope: 'Namespaced', category: 'core', spec: secretSpec,
-    description: 'A TLS certificate and key, or a CA bundle. Keys are write-only.' }),
-  kind({ kind: 'TrafficPolicy', plural: 'trafficpolicies', singular: 'trafficpolicy', shortNames: ['tp'], scope: 'Namespaced', category: 'policy', spec: trafficPolicySpec,
-    description: 'Timeouts, retries, connection limits, outlier detection, load balancing, failover, health checks, fault injection.' }),
-  kind({ kind: 'AuthorizationPolicy', plural: 'authorizationpolicies', singular: 'authorizationpolicy', shortNames: ['authz'], scope: 'Namespaced', category: 'policy', spec: authorizationPolicySpec,
-    description: 'Who may call what: ALLOW and DENY rules on sources, operations and conditions.' }),
-  kind({ kind: 'RateLimitPolicy', plural: 'ratelimitpolicies', singular: 'ratelimitpolicy', shortNames: ['rl'], scope: 'Namespaced', category: 'policy', spec: rateLimitPolicySpec,
-    description: 'Local token-bucket rate limits, per proxy instance.' }),
-  kind({ kind: 'AuthenticationPolicy', plural: 'authenticationpolicies', singular: 'authenticationpolicy', shortNames: ['authn'], scope: 'Namespaced', category: 'policy', spec: authenticationPolicySpec,
-    description: 'JWT request authentication.' }),
+  kind({
+    kind: 'Mesh',
+    plural: 'meshes',
+    singular: 'mesh',
+    shortNames: [],
+    scope: 'Cluster',
+    category: 'mesh',
+    spec: meshSpec,
+    description:
+      'Mesh-wide settings: trust domain, mTLS mode, CA, default authorization, outbound policy, telemetry. Exactly one, named "default".',
+  }),
+  kind({
+    kind: 'Service',
+    plural: 'services',
+    singular: 'service',
+    shortNames: ['svc'],
+    scope: 'Namespaced',
+    category: 'core',
+    spec: serviceSpec,
+    description:
+      'A logical service: ports and protocols, identity, dependencies, or endpoints outside the mesh.',
+  }),
+  kind({
+    kind: 'Workload',
+    plural: 'workloads',
+    singular: 'workload',
+    shortNames: ['wl'],
+    scope: 'Namespaced',
+    category: 'core',
+    spec: workloadSpec,
+    description: 'One instance of a Service: address, locality, weight, health, ports.',
+  }),
+  kind({
+    kind: 'Gateway',
+    plural: 'gateways',
+    singular: 'gateway',
+    shortNames: ['gw'],
+    scope: 'Namespaced',
+    category: 'core',
+    spec: gatewaySpec,
+    description:
+      'An edge entry point: listeners with port, protocol, hostname, TLS and which routes may attach.',
+  }),
+  kind({
+    kind: 'HTTPRoute',
+    plural: 'httproutes',
+    singular: 'httproute',
+    shortNames: ['hr'],
+    scope: 'Namespaced',
+    category: 'route',
+    spec: httpRouteSpec,
+    description: 'L7 routing for edge (Gateway parent) and mesh (Service parent).',
+  }),
+  kind({
+    kind: 'GRPCRoute',
+    plural: 'grpcroutes',
+    singular: 'grpcroute',
+    shortNames: ['gr'],
+    scope: 'Namespaced',
+    category: 'route',
+    spec: grpcRouteSpec,
+    description: 'gRPC routing by service, method and headers.',
+  }),
+  kind({
+    kind: 'TCPRoute',
+    plural: 'tcproutes',
+    singular: 'tcproute',
+    shortNames: [],
+    scope: 'Namespaced',
+    category: 'route',
+    spec: tcpRouteSpec,
+    description: 'L4 TCP forwarding to backends.',
+  }),
+  kind({
+    kind: 'TLSRoute',
+    plural: 'tlsroutes',
+    singular: 'tlsroute',
+    shortNames: [],
+    scope: 'Namespaced',
+    category: 'route',
+    spec: tlsRouteSpec,
+    description: 'TLS passthrough routed by SNI.',
+  }),
+  kind({
+    kind: 'ReferenceGrant',
+    plural: 'referencegrants',
+    singular: 'referencegrant',
+    shortNames: ['rg'],
+    scope: 'Namespaced',
+    category: 'core',
+    spec: referenceGrantSpec,
+    description: 'Lets objects of other namespaces refer to objects in this one.',
+  }),
+  kind({
+    kind: 'Secret',
+    plural: 'secrets',
+    singular: 'secret',
+    shortNames: [],
+    scope: 'Namespaced',
+    category: 'core',
+    spec: secretSpec,
+    description: 'A TLS certificate and key, or a CA bundle. Keys are write-only.',
+  }),
+  kind({
+    kind: 'TrafficPolicy',
+    plural: 'trafficpolicies',
+    singular: 'trafficpolicy',
+    shortNames: ['tp'],
+    scope: 'Namespaced',
+    category: 'policy',
+    spec: trafficPolicySpec,
+    description:
+      'Timeouts, retries, connection limits, outlier detection, load balancing, failover, health checks, fault injection.',
+  }),
+  kind({
+    kind: 'AuthorizationPolicy',
+    plural: 'authorizationpolicies',
+    singular: 'authorizationpolicy',
+    shortNames: ['authz'],
+    scope: 'Namespaced',
+    category: 'policy',
+    spec: authorizationPolicySpec,
+    description: 'Who may call what: ALLOW and DENY rules on sources, operations and conditions.',
+  }),
+  kind({
+    kind: 'RateLimitPolicy',
+    plural: 'ratelimitpolicies',
+    singular: 'ratelimitpolicy',
+    shortNames: ['rl'],
+    scope: 'Namespaced',
+    category: 'policy',
+    spec: rateLimitPolicySpec,
+    description: 'Local token-bucket rate limits, per proxy instance.',
+  }),
+  kind({
+    kind: 'AuthenticationPolicy',
+    plural: 'authenticationpolicies',
+    singular: 'authenticationpolicy',
+    shortNames: ['authn'],
+    scope: 'Namespaced',
+    category: 'policy',
+    spec: authenticationPolicySpec,
+    description: 'JWT request authentication.',
+  }),
 ] as const;
 
 export type KindName = (typeof KIND_DESCRIPTORS)[number]['kind'];
@@ -79,7 +197,8 @@ export const KIND_NAMES: readonly KindName[] = KIND_DESCRIPTORS.map((d) => d.kin
 const byKind = new Map<string, AnyKindDescriptor>(KIND_DESCRIPTORS.map((d) => [d.kind, d]));
 const byName = new Map<string, AnyKindDescriptor>();
 for (const d of KIND_DESCRIPTORS) {
-  for (const name of [d.kind.toLowerCase(), d.plural, d.singular, ...d.shortNames]) byName.set(name, d);
+  for (const name of [d.kind.toLowerCase(), d.plural, d.singular, ...d.shortNames])
+    byName.set(name, d);
 }
 
 export function isKindName(value: unknown): value is KindName {

@@ -7,7 +7,8 @@ export interface LabelSelector {
   requirements: LabelRequirement[];
 }
 
-const KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const KEY =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
 
 /** Splits on commas that are not inside parentheses. */
@@ -27,7 +28,9 @@ function splitTerms(text: string): string[] {
   return terms.map((t) => t.trim());
 }
 
-export function parseLabelSelector(text: string): { ok: true; selector: LabelSelector } | { ok: false; error: string } {
+export function parseLabelSelector(
+  text: string,
+): { ok: true; selector: LabelSelector } | { ok: false; error: string } {
   const requirements: LabelRequirement[] = [];
   if (text.trim() === '') return { ok: true, selector: { requirements } };
   for (const term of splitTerms(text)) {
@@ -47,17 +50,22 @@ export function parseLabelSelector(text: string): { ok: true; selector: LabelSel
     } else {
       return { ok: false, error: `cannot parse label selector term "${term}"` };
     }
-    if (!KEY.test(requirement.key)) return { ok: false, error: `invalid label key "${requirement.key}" in "${term}"` };
+    if (!KEY.test(requirement.key))
+      return { ok: false, error: `invalid label key "${requirement.key}" in "${term}"` };
     if ('values' in requirement) {
       const bad = requirement.values.find((v) => !VALUE.test(v) || v.length > 63);
-      if (bad !== undefined) return { ok: false, error: `invalid label value "${bad}" in "${term}"` };
+      if (bad !== undefined)
+        return { ok: false, error: `invalid label value "${bad}" in "${term}"` };
     }
     requirements.push(requirement);
   }
   return { ok: true, selector: { requirements } };
 }
 
-export function matchesLabelSelector(selector: LabelSelector, labels: Readonly<Record<string, string>> | undefined): boolean {
+export function matchesLabelSelector(
+  selector: LabelSelector,
+  labels: Readonly<Record<string, string>> | undefined,
+): boolean {
   const all = labels ?? {};
   return selector.requirements.every((r) => {
     const has = Object.prototype.hasOwnProperty.call(all, r.key);

@@ -22,7 +22,8 @@ const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-
 // RFC 9110 token characters.
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
 const FORBIDDEN_IN_HEADER_VALUE = /[\r\n\0]/;
-const LABEL_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const LABEL_NAME =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
 const PATH = /^\/[\x21-\x7e]*$/;
 
@@ -30,7 +31,10 @@ const PATH = /^\/[\x21-\x7e]*$/;
 export const dnsLabel = z
   .string()
   .max(LIMITS.nameLength, `must be at most ${LIMITS.nameLength} characters`)
-  .regex(DNS_LABEL, "must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit");
+  .regex(
+    DNS_LABEL,
+    "must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit",
+  );
 
 export const port = z
   .number({ error: 'must be an integer from 1 to 65535' })
@@ -40,13 +44,19 @@ export const port = z
 
 export const duration = z
   .string()
-  .refine(isDuration, 'must be a duration like "250ms", "5s" or "1h30m" (GEP-2257: 1-4 components of 1-5 digits with unit h, m, s or ms)');
+  .refine(
+    isDuration,
+    'must be a duration like "250ms", "5s" or "1h30m" (GEP-2257: 1-4 components of 1-5 digits with unit h, m, s or ms)',
+  );
 
 /** A hostname as Gateway API writes it: lower-case DNS name, optionally with a leading "*." wildcard. No IPs, no port. */
 export const hostname = z
   .string()
   .max(LIMITS.hostnameLength, `must be at most ${LIMITS.hostnameLength} characters`)
-  .regex(HOSTNAME, 'must be a lower-case DNS hostname, optionally starting with "*." (no IP address, no port)')
+  .regex(
+    HOSTNAME,
+    'must be a lower-case DNS hostname, optionally starting with "*." (no IP address, no port)',
+  )
   .refine((h) => !/^(\d+\.){3}\d+$/.test(h), 'must be a hostname, not an IP address');
 
 export const headerName = z
@@ -83,19 +93,29 @@ export const re2Regex = z
   .max(LIMITS.regexLength, `must be at most ${LIMITS.regexLength} characters`)
   .superRefine((pattern, ctx) => {
     const error = re2Error(pattern);
-    if (error) ctx.addIssue({ code: 'custom', message: `must be a valid RE2 regular expression: ${error}` });
+    if (error)
+      ctx.addIssue({ code: 'custom', message: `must be a valid RE2 regular expression: ${error}` });
   });
 
 export const labelName = z
   .string()
   .max(316, 'must be at most 316 characters')
-  .regex(LABEL_NAME, 'must be a label key: an optional DNS prefix and "/", then at most 63 alphanumerics, "-", "_" or "."')
-  .refine((k) => (k.split('/').pop() ?? '').length <= 63, 'the name part must be at most 63 characters');
+  .regex(
+    LABEL_NAME,
+    'must be a label key: an optional DNS prefix and "/", then at most 63 alphanumerics, "-", "_" or "."',
+  )
+  .refine(
+    (k) => (k.split('/').pop() ?? '').length <= 63,
+    'the name part must be at most 63 characters',
+  );
 
 export const labelValue = z
   .string()
   .max(LIMITS.labelValueLength, `must be at most ${LIMITS.labelValueLength} characters`)
-  .regex(LABEL_VALUE, 'must be empty or alphanumerics, "-", "_" or "." starting and ending alphanumeric');
+  .regex(
+    LABEL_VALUE,
+    'must be empty or alphanumerics, "-", "_" or "." starting and ending alphanumeric',
+  );
 
 export const weight = z
   .number({ error: 'must be an integer from 0 to 1000000' })
@@ -103,7 +123,10 @@ export const weight = z
   .min(0, 'must be an integer from 0 to 1000000')
   .max(1_000_000, 'must be an integer from 0 to 1000000');
 
-export const percentage = z.number().min(0, 'must be from 0 to 100').max(100, 'must be from 0 to 100');
+export const percentage = z
+  .number()
+  .min(0, 'must be from 0 to 100')
+  .max(100, 'must be from 0 to 100');
 
 /** A list with a documented maximum, as Gateway API bounds its lists. */
 export function boundedList<T extends z.ZodType>(item: T, max: number, min = 0) {
@@ -115,7 +138,10 @@ export function boundedList<T extends z.ZodType>(item: T, max: number, min = 0) 
 /** "ns/name" as the contract writes references in node metadata and explain requests. */
 export const namespacedName = z
   .string()
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be "namespace/name"');
+  .regex(
+    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+    'must be "namespace/name"',
+  );
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([A-Za-z0-9+/=\r\n]+?)\r?\n?-----END \1-----/g;
 
@@ -125,12 +151,14 @@ export function pemBlocks(text: string): { labels: string[] } | { error: string 
   let rest = text;
   for (const match of text.matchAll(PEM_BLOCK)) {
     const body = (match[2] ?? '').replace(/\s+/g, '');
-    if (body.length === 0 || body.length % 4 !== 0) return { error: `PEM block "${match[1]}" has a malformed base64 body` };
+    if (body.length === 0 || body.length % 4 !== 0)
+      return { error: `PEM block "${match[1]}" has a malformed base64 body` };
     labels.push(match[1] ?? '');
     rest = rest.replace(match[0], '');
   }
   if (labels.length === 0) return { error: 'must contain a PEM block ("-----BEGIN ...-----")' };
-  if (rest.trim() !== '') return { error: 'must contain only PEM blocks (text found outside BEGIN/END)' };
+  if (rest.trim() !== '')
+    return { error: 'must contain only PEM blocks (text found outside BEGIN/END)' };
   return { labels };
 }
 
@@ -146,7 +174,11 @@ export function pem(allowedLabels: readonly string[], what: string) {
         return;
       }
       const wrong = result.labels.find((label) => !allowedLabels.includes(label));
-      if (wrong) ctx.addIssue({ code: 'custom', message: `must be PEM-encoded ${what}, found a "${wrong}" block` });
+      if (wrong)
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be PEM-encoded ${what}, found a "${wrong}" block`,
+        });
     });
 }
 
@@ -173,14 +205,19 @@ export function isIPv6(text: string): boolean {
   }
 }
 
-export const ipAddress = z.string().refine((a) => isIPv4(a) || isIPv6(a), 'must be an IPv4 or IPv6 address');
+export const ipAddress = z
+  .string()
+  .refine((a) => isIPv4(a) || isIPv6(a), 'must be an IPv4 or IPv6 address');
 
 /** An address a proxy can dial: an IP address or a DNS hostname (no wildcard). */
 export const address = z
   .string()
   .max(LIMITS.hostnameLength, `must be at most ${LIMITS.hostnameLength} characters`)
   .refine(
-    (a) => isIPv4(a) || isIPv6(a) || /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(a),
+    (a) =>
+      isIPv4(a) ||
+      isIPv6(a) ||
+      /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(a),
     'must be an IP address or a lower-case DNS hostname',
   );
 
@@ -194,6 +231,20 @@ export const cidr = z.string().refine((value) => {
 }, 'must be an IP address or CIDR block like "10.0.0.0/8"');
 
 /** Canonical names of Envoy's HTTP methods (Gateway API's HTTPMethod). */
-export const httpMethod = z.enum(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH']);
+export const httpMethod = z.enum([
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'DELETE',
+  'CONNECT',
+  'OPTIONS',
+  'TRACE',
+  'PATCH',
+]);
 
-export const positiveInt32 = z.number().int('must be an integer').min(1, 'must be at least 1').max(2_147_483_647, 'must be at most 2147483647');
+export const positiveInt32 = z
+  .number()
+  .int('must be an integer')
+  .min(1, 'must be at least 1')
+  .max(2_147_483_647, 'must be at most 2147483647');

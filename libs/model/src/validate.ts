@@ -2,14 +2,22 @@
 // The result is the canonical stored form: defaults applied, server-owned fields
 // and status dropped, keys in schema order.
 import { z } from 'zod';
-import { API_VERSION, DEFAULT_NAMESPACE, metadataInput, type CrosswayObject, type ObjectMeta } from './envelope';
+import {
+  API_VERSION,
+  DEFAULT_NAMESPACE,
+  metadataInput,
+  type CrosswayObject,
+  type ObjectMeta,
+} from './envelope';
 import { descriptorOf, KIND_NAMES, type KindName, type SpecOf } from './kinds';
 import { MESH_NAME } from './kinds/mesh';
 import { LIMITS, utf8Length } from './primitives';
 import { violationsFromZod, type Violation } from './violations';
 
 /** A valid object of one kind, discriminated by `kind` so consumers narrow `spec` by checking it. */
-export type ValidatedObject<K extends KindName = KindName> = { [P in K]: CrosswayObject<P, SpecOf<P>> }[K];
+export type ValidatedObject<K extends KindName = KindName> = {
+  [P in K]: CrosswayObject<P, SpecOf<P>>;
+}[K];
 
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; violations: Violation[] };
 
@@ -19,9 +27,16 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** Validates one object and returns its canonical form, or every violation with its field path. */
 export function validateObject(input: unknown): ValidationResult<ValidatedObject> {
-  if (!isRecord(input)) return { ok: false, violations: [{ path: '', message: 'must be an object with apiVersion, kind, metadata and spec' }] };
+  if (!isRecord(input))
+    return {
+      ok: false,
+      violations: [
+        { path: '', message: 'must be an object with apiVersion, kind, metadata and spec' },
+      ],
+    };
   const head: Violation[] = [];
-  if (input['apiVersion'] !== API_VERSION) head.push({ path: 'apiVersion', message: `must be "${API_VERSION}"` });
+  if (input['apiVersion'] !== API_VERSION)
+    head.push({ path: 'apiVersion', message: `must be "${API_VERSION}"` });
   const kind = input['kind'];
   const descriptor = typeof kind === 'string' ? descriptorOf(kind) : undefined;
   if (!descriptor) {
@@ -42,8 +57,16 @@ export function validateObject(input: unknown): ValidationResult<ValidatedObject
   const { name, namespace, labels, annotations } = parsed.data.metadata;
   const metadata: ObjectMeta = { name };
   if (descriptor.scope === 'Cluster') {
-    if (namespace !== undefined) violations.push({ path: 'metadata.namespace', message: `must not be set: ${descriptor.kind} is cluster-scoped` });
-    if (descriptor.kind === 'Mesh' && name !== MESH_NAME) violations.push({ path: 'metadata.name', message: `must be "${MESH_NAME}": there is one Mesh` });
+    if (namespace !== undefined)
+      violations.push({
+        path: 'metadata.namespace',
+        message: `must not be set: ${descriptor.kind} is cluster-scoped`,
+      });
+    if (descriptor.kind === 'Mesh' && name !== MESH_NAME)
+      violations.push({
+        path: 'metadata.name',
+        message: `must be "${MESH_NAME}": there is one Mesh`,
+      });
   } else {
     metadata.namespace = namespace ?? DEFAULT_NAMESPACE;
   }
@@ -52,14 +75,26 @@ export function validateObject(input: unknown): ValidationResult<ValidatedObject
 
   const spec = applyDerivedDefaults(descriptor.kind, parsed.data.spec, metadata);
   // The spec was parsed by this kind's own schema, so kind and spec agree.
-  const object = { apiVersion: API_VERSION, kind: descriptor.kind, metadata, spec } as ValidatedObject;
+  const object = {
+    apiVersion: API_VERSION,
+    kind: descriptor.kind,
+    metadata,
+    spec,
+  } as ValidatedObject;
   const size = utf8Length(JSON.stringify(object));
-  if (size > LIMITS.objectBytes) violations.push({ path: '', message: `object is ${size} bytes; at most ${LIMITS.objectBytes} are allowed` });
+  if (size > LIMITS.objectBytes)
+    violations.push({
+      path: '',
+      message: `object is ${size} bytes; at most ${LIMITS.objectBytes} are allowed`,
+    });
   return violations.length > 0 ? { ok: false, violations } : { ok: true, value: object };
 }
 
 /** Validates a spec alone for a kind (field paths start at `spec`). */
-export function validateSpec<K extends KindName>(kind: K, spec: unknown): ValidationResult<SpecOf<K>> {
+export function validateSpec<K extends KindName>(
+  kind: K,
+  spec: unknown,
+): ValidationResult<SpecOf<K>> {
   const parsed = descriptorOf(kind).spec.safeParse(spec, { reportInput: true });
   if (!parsed.success) return { ok: false, violations: violationsFromZod(parsed.error, ['spec']) };
   return { ok: true, value: parsed.data as SpecOf<K> };

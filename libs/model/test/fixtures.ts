@@ -34,7 +34,8 @@ function parentOf(root: unknown, path: (string | number)[]): [Container, string 
   let node = root as Container;
   for (const segment of path.slice(0, -1)) {
     const next = node[segment];
-    if (typeof next !== 'object' || next === null) throw new Error(`fixture path ${path.join('.')} does not exist at ${segment}`);
+    if (typeof next !== 'object' || next === null)
+      throw new Error(`fixture path ${path.join('.')} does not exist at ${segment}`);
     node = next as Container;
   }
   const last = path[path.length - 1];

@@ -24,7 +24,9 @@ describe('label selectors', () => {
     expect(matches('app.kubernetes.io/part-of', labels)).toBe(true);
     expect(matches('!canary', labels)).toBe(true);
     expect(matches('team=payments,!tier', labels)).toBe(false);
-    expect(matches('team=payments, tier in (backend), app.kubernetes.io/part-of=shop', labels)).toBe(true);
+    expect(
+      matches('team=payments, tier in (backend), app.kubernetes.io/part-of=shop', labels),
+    ).toBe(true);
   });
 
   it('an empty selector selects everything', () => {
@@ -32,7 +34,10 @@ describe('label selectors', () => {
   });
 
   it('a malformed selector is an error naming the term', () => {
-    expect(parseLabelSelector('team in payments')).toEqual({ ok: false, error: expect.stringContaining('team in payments') });
+    expect(parseLabelSelector('team in payments')).toEqual({
+      ok: false,
+      error: expect.stringContaining('team in payments'),
+    });
     expect(parseLabelSelector('te am=x')).toMatchObject({ ok: false });
     expect(parseLabelSelector('team=pay ments')).toMatchObject({ ok: false });
   });

@@ -11,7 +11,14 @@ import {
   validateObject,
   type Violation,
 } from '../src/index';
-import { demoObjects, getPath, invalidCasesPath, setPath, unsetPath, validObjects } from './fixtures';
+import {
+  demoObjects,
+  getPath,
+  invalidCasesPath,
+  setPath,
+  unsetPath,
+  validObjects,
+} from './fixtures';
 
 interface InvalidCase {
   case: string;
@@ -33,9 +40,11 @@ for (const object of [...demoObjects(), ...validObjects()]) {
 
 /** "BIG:N" in a fixture stands for a string of N characters. */
 function expand(value: unknown): unknown {
-  if (typeof value === 'string' && value.startsWith('BIG:')) return 'x'.repeat(Number(value.slice(4)));
+  if (typeof value === 'string' && value.startsWith('BIG:'))
+    return 'x'.repeat(Number(value.slice(4)));
   if (Array.isArray(value)) return value.map(expand);
-  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expand(v)]));
+  if (typeof value === 'object' && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expand(v)]));
   return value;
 }
 
@@ -44,12 +53,18 @@ function build(c: InvalidCase): unknown {
   if (!base) throw new Error(`case "${c.case}": no base object ${c.base}`);
   const object = structuredClone(base);
   for (const [path, value] of Object.entries(c.set ?? {})) setPath(object, path, expand(value));
-  for (const [path, from] of Object.entries(c.copy ?? {})) setPath(object, path, getPath(object, from));
+  for (const [path, from] of Object.entries(c.copy ?? {}))
+    setPath(object, path, getPath(object, from));
   for (const path of c.unset ?? []) unsetPath(object, path);
   for (const [path, length] of Object.entries(c.grow ?? {})) {
     const list = getPath(object, path);
-    if (!Array.isArray(list) || list.length === 0) throw new Error(`case "${c.case}": ${path} is not a non-empty list`);
-    setPath(object, path, Array.from({ length }, () => structuredClone(list[0])));
+    if (!Array.isArray(list) || list.length === 0)
+      throw new Error(`case "${c.case}": ${path} is not a non-empty list`);
+    setPath(
+      object,
+      path,
+      Array.from({ length }, () => structuredClone(list[0])),
+    );
   }
   return object;
 }
@@ -62,10 +77,13 @@ describe('valid objects', () => {
     expect([...kinds].sort()).toEqual(KIND_DESCRIPTORS.map((d) => d.kind).sort());
   });
 
-  it.each(all.map((o) => [`${String(o['kind'])} ${JSON.stringify(o['metadata'])}`, o] as const))('%s is accepted', (_, object) => {
-    const result = validateObject(object);
-    expect(result.ok ? [] : result.violations).toEqual([]);
-  });
+  it.each(all.map((o) => [`${String(o['kind'])} ${JSON.stringify(o['metadata'])}`, o] as const))(
+    '%s is accepted',
+    (_, object) => {
+      const result = validateObject(object);
+      expect(result.ok ? [] : result.violations).toEqual([]);
+    },
+  );
 
   it('validation is idempotent: the canonical form validates to itself', () => {
     for (const object of all) {
@@ -85,8 +103,15 @@ describe('invalid objects are rejected with field paths', () => {
     expect(result.ok).toBe(false);
     const violations: Violation[] = result.ok ? [] : result.violations;
     for (const expected of c.violations) {
-      const found = violations.some((v) => v.path === expected.path && v.message.toLowerCase().includes(expected.message.toLowerCase()));
-      expect(found, `expected ${JSON.stringify(expected)} among ${JSON.stringify(violations, null, 1)}`).toBe(true);
+      const found = violations.some(
+        (v) =>
+          v.path === expected.path &&
+          v.message.toLowerCase().includes(expected.message.toLowerCase()),
+      );
+      expect(
+        found,
+        `expected ${JSON.stringify(expected)} among ${JSON.stringify(violations, null, 1)}`,
+      ).toBe(true);
     }
   });
 });
@@ -96,11 +121,20 @@ describe('envelope', () => {
 
   it('server-owned metadata and status sent by a client are dropped', () => {
     const input = service();
-    Object.assign(input['metadata'] as object, { uid: 'u', resourceVersion: '7', generation: 3, creationTimestamp: '2020-01-01T00:00:00Z' });
+    Object.assign(input['metadata'] as object, {
+      uid: 'u',
+      resourceVersion: '7',
+      generation: 3,
+      creationTimestamp: '2020-01-01T00:00:00Z',
+    });
     input['status'] = { conditions: [] };
     const result = validateObject(input);
     if (!result.ok) throw new Error(JSON.stringify(result.violations));
-    expect(result.value.metadata).toEqual({ name: 'checkout', namespace: 'shop', labels: { team: 'payments' } });
+    expect(result.value.metadata).toEqual({
+      name: 'checkout',
+      namespace: 'shop',
+      labels: { team: 'payments' },
+    });
     expect(result.value).not.toHaveProperty('status');
   });
 
@@ -112,7 +146,12 @@ describe('envelope', () => {
   });
 
   it('defaults are applied explicitly: Mesh settings, port protocol, weights, service account', () => {
-    const mesh = validateObject({ apiVersion: API_VERSION, kind: 'Mesh', metadata: { name: 'default' }, spec: {} });
+    const mesh = validateObject({
+      apiVersion: API_VERSION,
+      kind: 'Mesh',
+      metadata: { name: 'default' },
+      spec: {},
+    });
     expect(mesh.ok && mesh.value.spec).toEqual({
       trustDomain: 'cluster.local',
       mtls: { mode: 'PERMISSIVE' },
@@ -120,8 +159,16 @@ describe('envelope', () => {
       defaultAuthorization: 'ALLOW',
       outboundPolicy: 'AllowAny',
     });
-    const svc = validateObject({ apiVersion: API_VERSION, kind: 'Service', metadata: { name: 'a' }, spec: { ports: [{ name: 'p', port: 1 }] } });
-    expect(svc.ok && svc.value.spec).toEqual({ ports: [{ name: 'p', port: 1, protocol: 'http' }], serviceAccount: 'a' });
+    const svc = validateObject({
+      apiVersion: API_VERSION,
+      kind: 'Service',
+      metadata: { name: 'a' },
+      spec: { ports: [{ name: 'p', port: 1 }] },
+    });
+    expect(svc.ok && svc.value.spec).toEqual({
+      ports: [{ name: 'p', port: 1, protocol: 'http' }],
+      serviceAccount: 'a',
+    });
     const route = validateObject({
       apiVersion: API_VERSION,
       kind: 'HTTPRoute',
@@ -131,12 +178,21 @@ describe('envelope', () => {
     expect(route.ok && route.value.spec).toEqual({
       parentRefs: [{ kind: 'Gateway', name: 'g' }],
       hostnames: [],
-      rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], filters: [], backendRefs: [{ kind: 'Service', name: 'a', port: 1, weight: 1 }] }],
+      rules: [
+        {
+          matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+          filters: [],
+          backendRefs: [{ kind: 'Service', name: 'a', port: 1, weight: 1 }],
+        },
+      ],
     });
   });
 
   it('something that is not an object is one violation at the root', () => {
-    expect(validateObject('hello')).toEqual({ ok: false, violations: [{ path: '', message: expect.stringContaining('must be an object') }] });
+    expect(validateObject('hello')).toEqual({
+      ok: false,
+      violations: [{ path: '', message: expect.stringContaining('must be an object') }],
+    });
   });
 });
 
@@ -144,10 +200,24 @@ describe('kind descriptor table', () => {
   it('names every kind once, with a unique plural and a namespaced scope except Mesh', () => {
     const plurals = KIND_DESCRIPTORS.map((d) => d.plural);
     expect(new Set(plurals).size).toBe(plurals.length);
-    expect(KIND_DESCRIPTORS.filter((d) => d.scope === 'Cluster').map((d) => d.kind)).toEqual(['Mesh']);
+    expect(KIND_DESCRIPTORS.filter((d) => d.scope === 'Cluster').map((d) => d.kind)).toEqual([
+      'Mesh',
+    ]);
     expect(plurals).toEqual([
-      'meshes', 'services', 'workloads', 'gateways', 'httproutes', 'grpcroutes', 'tcproutes', 'tlsroutes',
-      'referencegrants', 'secrets', 'trafficpolicies', 'authorizationpolicies', 'ratelimitpolicies', 'authenticationpolicies',
+      'meshes',
+      'services',
+      'workloads',
+      'gateways',
+      'httproutes',
+      'grpcroutes',
+      'tcproutes',
+      'tlsroutes',
+      'referencegrants',
+      'secrets',
+      'trafficpolicies',
+      'authorizationpolicies',
+      'ratelimitpolicies',
+      'authenticationpolicies',
     ]);
   });
 

@@ -64,12 +64,20 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
     const header = request.headers.authorization;
     const match = header === undefined ? null : /^Bearer\s+(\S+)$/i.exec(header);
     if (!match?.[1]) {
-      request.audit({ action: `${request.method} ${request.routeOptions.url ?? request.url}`, result: 'denied', reason: 'no bearer token' });
+      request.audit({
+        action: `${request.method} ${request.routeOptions.url ?? request.url}`,
+        result: 'denied',
+        reason: 'no bearer token',
+      });
       throw new ApiProblem('Unauthorized', 'send "Authorization: Bearer <token>"');
     }
     const result = await verifyToken(match[1], options);
     if (!result.ok) {
-      request.audit({ action: `${request.method} ${request.routeOptions.url ?? request.url}`, result: 'denied', reason: result.reason });
+      request.audit({
+        action: `${request.method} ${request.routeOptions.url ?? request.url}`,
+        result: 'denied',
+        reason: result.reason,
+      });
       throw new ApiProblem('Unauthorized', `token rejected: ${result.reason}`);
     }
     request.principal = result.principal;
@@ -77,12 +85,18 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
 }
 
 /** Throws 403 (and audits the denial) unless the caller may do this. */
-export function requireAccess(request: FastifyRequest, access: AccessRequest, object?: CrosswayObject): void {
+export function requireAccess(
+  request: FastifyRequest,
+  access: AccessRequest,
+  object?: CrosswayObject,
+): void {
   const decision = authorize(request.principal, access);
   if (decision.allowed) return;
   request.audit({
     action: access.verb,
-    ...(object ? { object } : { target: `${access.kind ?? ''}${access.namespace ? ` in ${access.namespace}` : ''}` }),
+    ...(object
+      ? { object }
+      : { target: `${access.kind ?? ''}${access.namespace ? ` in ${access.namespace}` : ''}` }),
     result: 'denied',
     reason: decision.reason,
   });

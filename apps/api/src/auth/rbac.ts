@@ -26,22 +26,33 @@ export type AccessDecision = { allowed: true } | { allowed: false; reason: strin
 export function authorize(principal: Principal, request: AccessRequest): AccessDecision {
   if (principal.role === 'admin') return { allowed: true };
   if (READ_VERBS.has(request.verb)) return { allowed: true };
-  if (principal.role === 'viewer') return { allowed: false, reason: `role viewer may not ${request.verb}` };
+  if (principal.role === 'viewer')
+    return { allowed: false, reason: `role viewer may not ${request.verb}` };
   const limited = principal.namespaces;
   if (limited === undefined) return { allowed: true };
   if (request.namespace === undefined) {
-    return { allowed: false, reason: `an editor limited to namespaces ${limited.join(', ')} may not ${request.verb} cluster-scoped ${request.kind ?? 'objects'}` };
+    return {
+      allowed: false,
+      reason: `an editor limited to namespaces ${limited.join(', ')} may not ${request.verb} cluster-scoped ${request.kind ?? 'objects'}`,
+    };
   }
   if (!limited.includes(request.namespace)) {
-    return { allowed: false, reason: `an editor limited to namespaces ${limited.join(', ')} may not ${request.verb} in namespace ${request.namespace}` };
+    return {
+      allowed: false,
+      reason: `an editor limited to namespaces ${limited.join(', ')} may not ${request.verb} in namespace ${request.namespace}`,
+    };
   }
   return { allowed: true };
 }
 
 /** Token management: admins issue API tokens; editors may issue data-plane tokens in their namespaces. */
-export function authorizeTokenIssue(principal: Principal, token: { type: 'api' } | { type: 'dataplane'; namespace: string }): AccessDecision {
+export function authorizeTokenIssue(
+  principal: Principal,
+  token: { type: 'api' } | { type: 'dataplane'; namespace: string },
+): AccessDecision {
   if (principal.role === 'admin') return { allowed: true };
   if (token.type === 'api') return { allowed: false, reason: 'only admins issue API tokens' };
-  if (principal.role === 'viewer') return { allowed: false, reason: 'role viewer may not issue tokens' };
+  if (principal.role === 'viewer')
+    return { allowed: false, reason: 'role viewer may not issue tokens' };
   return authorize(principal, { verb: 'create', kind: 'token', namespace: token.namespace });
 }

@@ -46,7 +46,8 @@ export function newToken(): { id: string; secret: string; token: string } {
   return { id, secret, token: `cw_${id}_${secret}` };
 }
 
-export type Authentication = { ok: true; principal: Principal; record?: TokenRecord } | { ok: false; reason: string };
+export type Authentication =
+  { ok: true; principal: Principal; record?: TokenRecord } | { ok: false; reason: string };
 
 export interface TokenVerifierOptions {
   records: TokenRecords;
@@ -63,13 +64,18 @@ async function lookupToken(token: string, options: TokenVerifierOptions): Promis
   if (!match) return { ok: false, reason: 'malformed token' };
   const [, id = '', secret = ''] = match;
   const record = await options.records.get(id);
-  if (!record || !sameText(record.secretSha256, sha256Hex(secret))) return { ok: false, reason: 'unknown or revoked token' };
-  if (Date.parse(record.expiresAt) <= options.now().getTime()) return { ok: false, reason: 'token expired' };
+  if (!record || !sameText(record.secretSha256, sha256Hex(secret)))
+    return { ok: false, reason: 'unknown or revoked token' };
+  if (Date.parse(record.expiresAt) <= options.now().getTime())
+    return { ok: false, reason: 'token expired' };
   return { ok: true, record };
 }
 
 /** Checks an API bearer token against the bootstrap token and the stored records. */
-export async function verifyToken(token: string, options: TokenVerifierOptions): Promise<Authentication> {
+export async function verifyToken(
+  token: string,
+  options: TokenVerifierOptions,
+): Promise<Authentication> {
   if (options.bootstrapAdminToken !== undefined && sameText(token, options.bootstrapAdminToken)) {
     return { ok: true, principal: { id: 'bootstrap-admin', role: 'admin' } };
   }
@@ -83,8 +89,12 @@ export async function verifyToken(token: string, options: TokenVerifierOptions):
 }
 
 /** Checks a data-plane token for the xDS server. */
-export async function verifyDataPlaneToken(token: string, options: TokenVerifierOptions): Promise<Lookup> {
+export async function verifyDataPlaneToken(
+  token: string,
+  options: TokenVerifierOptions,
+): Promise<Lookup> {
   const found = await lookupToken(token, options);
-  if (found.ok && found.record.type !== 'dataplane') return { ok: false, reason: 'not a data-plane token' };
+  if (found.ok && found.record.type !== 'dataplane')
+    return { ok: false, reason: 'not a data-plane token' };
   return found;
 }

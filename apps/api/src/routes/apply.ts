@@ -21,53 +21,111 @@ interface ApplyQuery {
 function itemsOf(body: unknown): unknown[] {
   const flatten = (value: unknown): unknown[] => {
     if (Array.isArray(value)) return value;
-    if (isPlainObject(value) && Array.isArray(value['items']) && value['kind'] === undefined) return value['items'];
+    if (isPlainObject(value) && Array.isArray(value['items']) && value['kind'] === undefined)
+      return value['items'];
     return [value];
   };
   if (body instanceof YamlDocuments) return body.documents.flatMap(flatten);
-  if (body === undefined || body === null) throw new ApiProblem('BadRequest', 'apply needs a body: a JSON array of objects or multi-document YAML');
+  if (body === undefined || body === null)
+    throw new ApiProblem(
+      'BadRequest',
+      'apply needs a body: a JSON array of objects or multi-document YAML',
+    );
   return flatten(body);
 }
 
 function flag(value: string | undefined, name: string): boolean {
   if (value === undefined || value === 'false') return false;
   if (value === 'true' || value === '') return true;
-  throw new ApiProblem('BadRequest', `${name} must be true or false`, [{ path: name, message: 'must be true or false' }]);
+  throw new ApiProblem('BadRequest', `${name} must be true or false`, [
+    { path: name, message: 'must be true or false' },
+  ]);
 }
 
 export function registerApplyRoute(app: FastifyInstance, store: Store): void {
-  app.post('/api/v1/apply', { schema: { tags: ['apply'], summary: 'Apply a set of objects: create, configure, prune' } }, async (request: FastifyRequest<{ Querystring: ApplyQuery }>) => {
-    const dryRun = flag(request.query.dryRun, 'dryRun');
-    const prune = flag(request.query.prune, 'prune');
-    const owner = request.query.owner === undefined ? undefined : parseOwner(request.query.owner);
-    if (prune && owner === undefined) throw new ApiProblem('BadRequest', 'prune=true needs owner=<id>: only that owner\'s objects are pruned', [{ path: 'owner', message: 'is required with prune' }]);
+  app.post(
+    '/api/v1/apply',
+    { schema: { tags: ['apply'], summary: 'Apply a set of objects: create, configure, prune' } },
+    async (request: FastifyRequest<{ Querystring: ApplyQuery }>) => {
+      const dryRun = flag(request.query.dryRun, 'dryRun');
+      const prune = flag(request.query.prune, 'prune');
+      const owner = request.query.owner === undefined ? undefined : parseOwner(request.query.owner);
+      if (prune && owner === undefined)
+        throw new ApiProblem(
+          'BadRequest',
+          "prune=true needs owner=<id>: only that owner's objects are pruned",
+          [{ path: 'owner', message: 'is required with prune' }],
+        );
 
-    const items = itemsOf(request.body);
-    const objects: ValidatedObject[] = [];
-    const violations: Violation[] = [];
-    items.forEach((item, index) => {
-      const result = validateObject(item);
-      if (result.ok) objects.push(result.value);
-      else violations.push(...result.violations.map((v) => ({ path: formatPath(['items', index]) + (v.path ? `.${v.path}` : ''), message: v.message })));
-    });
-    for (const d of duplicatesIn(objects)) violations.push({ path: `items[${d.index}]`, message: `${d.key} appears twice in the set (first at items[${d.first}])` });
-    if (violations.length > 0) throw new ApiProblem('Invalid', `the set is invalid: ${violations.length} violation${violations.length === 1 ? '' : 's'}; nothing was written`, violations);
+      const items = itemsOf(request.body);
+      const objects: ValidatedObject[] = [];
+      const violations: Violation[] = [];
+      items.forEach((item, index) => {
+        const result = validateObject(item);
+        if (result.ok) objects.push(result.value);
+        else
+          violations.push(
+            ...result.violations.map((v) => ({
+              path: formatPath(['items', index]) + (v.path ? `.${v.path}` : ''),
+              message: v.message,
+            })),
+          );
+      });
+      for (const d of duplicatesIn(objects))
+        violations.push({
+          path: `items[${d.index}]`,
+          message: `${d.key} appears twice in the set (first at items[${d.first}])`,
+        });
+      if (violations.length > 0)
+        throw new ApiProblem(
+          'Invalid',
+          `the set is invalid: ${violations.length} violation${violations.length === 1 ? '' : 's'}; nothing was written`,
+          violations,
+        );
 
-    for (const object of objects) {
-      requireAccess(request, { verb: 'apply', kind: object.kind, ...(object.metadata.namespace === undefined ? {} : { namespace: object.metadata.namespace }) }, object);
-    }
-    const stored = await storeCall(() => store.list({}));
-    const plan = planApply(objects, stored.items, { ...(owner === undefined ? {} : { owner }), prune, withDiff: dryRun || flag(request.query.diff, 'diff') });
-    for (const result of plan.results.filter((r) => r.action === 'pruned')) {
-      requireAccess(request, { verb: 'delete', kind: result.kind, ...(result.namespace === undefined ? {} : { namespace: result.namespace }) });
-    }
-    if (dryRun || plan.ops.length === 0) {
-      return { results: plan.results, resourceVersion: String(stored.revision), ...(dryRun ? { dryRun: true } : {}) };
-    }
-    const written = await storeCall(() => store.transaction(plan.ops));
-    for (const result of plan.results) {
-      if (result.action !== 'unchanged') request.audit({ action: 'apply', target: `${result.kind}/${result.namespace ?? ''}/${result.name}`, result: result.action });
-    }
-    return { results: plan.results, resourceVersion: String(written.revision) };
-  });
+      for (const object of objects) {
+        requireAccess(
+          request,
+          {
+            verb: 'apply',
+            kind: object.kind,
+            ...(object.metadata.namespace === undefined
+              ? {}
+              : { namespace: object.metadata.namespace }),
+          },
+          object,
+        );
+      }
+      const stored = await storeCall(() => store.list({}));
+      const plan = planApply(objects, stored.items, {
+        ...(owner === undefined ? {} : { owner }),
+        prune,
+        withDiff: dryRun || flag(request.query.diff, 'diff'),
+      });
+      for (const result of plan.results.filter((r) => r.action === 'pruned')) {
+        requireAccess(request, {
+          verb: 'delete',
+          kind: result.kind,
+          ...(result.namespace === undefined ? {} : { namespace: result.namespace }),
+        });
+      }
+      if (dryRun || plan.ops.length === 0) {
+        return {
+          results: plan.results,
+          resourceVersion: String(stored.revision),
+          ...(dryRun ? { dryRun: true } : {}),
+        };
+      }
+      const written = await storeCall(() => store.transaction(plan.ops));
+      for (const result of plan.results) {
+        if (result.action !== 'unchanged')
+          request.audit({
+            action: 'apply',
+            target: `${result.kind}/${result.namespace ?? ''}/${result.name}`,
+            result: result.action,
+          });
+      }
+      return { results: plan.results, resourceVersion: String(written.revision) };
+    },
+  );
 }

@@ -1,7 +1,14 @@
 // CRUD for every kind, registered from the kind descriptor table.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { API_VERSION, KIND_DESCRIPTORS, metadataInput, parseLabelSelector, type AnyKindDescriptor, type CrosswayObject } from '@crossway/model';
+import {
+  API_VERSION,
+  KIND_DESCRIPTORS,
+  metadataInput,
+  parseLabelSelector,
+  type AnyKindDescriptor,
+  type CrosswayObject,
+} from '@crossway/model';
 import type { ObjectId, Store } from '@crossway/store';
 import { requireAccess } from '../auth/plugin';
 import { applyMergePatch, isPlainObject } from '../merge-patch';
@@ -33,7 +40,8 @@ function ifMatch(request: FastifyRequest): string | undefined {
   if (header === undefined) return undefined;
   const value = Array.isArray(header) ? header[0] : header;
   const match = /^(W\/)?"?([0-9]+)"?$/.exec((value ?? '').trim());
-  if (!match) throw new ApiProblem('PreconditionFailed', `If-Match must be an ETag like "42", got ${value}`);
+  if (!match)
+    throw new ApiProblem('PreconditionFailed', `If-Match must be an ETag like "42", got ${value}`);
   return match[2];
 }
 
@@ -41,18 +49,28 @@ function bodyResourceVersion(body: Record<string, unknown>): string | undefined 
   const metadata = body['metadata'];
   const rv = isPlainObject(metadata) ? metadata['resourceVersion'] : undefined;
   if (rv === undefined || rv === null || rv === '') return undefined;
-  if (typeof rv !== 'string' || !/^[0-9]+$/.test(rv)) throw new ApiProblem('Invalid', 'metadata.resourceVersion is invalid', [{ path: 'metadata.resourceVersion', message: 'must be a decimal string' }]);
+  if (typeof rv !== 'string' || !/^[0-9]+$/.test(rv))
+    throw new ApiProblem('Invalid', 'metadata.resourceVersion is invalid', [
+      { path: 'metadata.resourceVersion', message: 'must be a decimal string' },
+    ]);
   return rv;
 }
 
 function parseLimit(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  if (!/^[0-9]{1,6}$/.test(text) || Number(text) < 1) throw new ApiProblem('BadRequest', 'limit must be an integer from 1 to 999999', [{ path: 'limit', message: 'must be a positive integer' }]);
+  if (!/^[0-9]{1,6}$/.test(text) || Number(text) < 1)
+    throw new ApiProblem('BadRequest', 'limit must be an integer from 1 to 999999', [
+      { path: 'limit', message: 'must be a positive integer' },
+    ]);
   return Number(text);
 }
 
 export function listOptions(query: ListQuery) {
-  const options: { labelSelector?: ReturnType<typeof parseSelector>; limit?: number; continue?: string } = {};
+  const options: {
+    labelSelector?: ReturnType<typeof parseSelector>;
+    limit?: number;
+    continue?: string;
+  } = {};
   if (query.labelSelector !== undefined) options.labelSelector = parseSelector(query.labelSelector);
   const limit = parseLimit(query.limit);
   if (limit !== undefined) options.limit = limit;
@@ -62,13 +80,18 @@ export function listOptions(query: ListQuery) {
 
 function parseSelector(text: string) {
   const parsed = parseLabelSelector(text);
-  if (!parsed.ok) throw new ApiProblem('BadRequest', `labelSelector: ${parsed.error}`, [{ path: 'labelSelector', message: parsed.error }]);
+  if (!parsed.ok)
+    throw new ApiProblem('BadRequest', `labelSelector: ${parsed.error}`, [
+      { path: 'labelSelector', message: parsed.error },
+    ]);
   return parsed.selector;
 }
 
 function idOf(descriptor: AnyKindDescriptor, params: Params): ObjectId {
   const name = params.name ?? MESH_NAME;
-  return descriptor.scope === 'Cluster' ? { kind: descriptor.kind, name } : { kind: descriptor.kind, namespace: params.ns ?? '', name };
+  return descriptor.scope === 'Cluster'
+    ? { kind: descriptor.kind, name }
+    : { kind: descriptor.kind, namespace: params.ns ?? '', name };
 }
 
 function describeId(id: ObjectId): string {
@@ -91,109 +114,225 @@ export function registerObjectRoutes(app: FastifyInstance, store: Store): void {
   for (const descriptor of KIND_DESCRIPTORS) {
     const tags = [descriptor.kind];
     const body = bodySchema(descriptor);
-    const collection = descriptor.scope === 'Cluster' ? `/api/v1/${descriptor.plural}` : `/api/v1/namespaces/:ns/${descriptor.plural}`;
-    const item = descriptor.scope === 'Cluster' ? `/api/v1/${descriptor.plural}/:name` : `${collection}/:name`;
+    const collection =
+      descriptor.scope === 'Cluster'
+        ? `/api/v1/${descriptor.plural}`
+        : `/api/v1/namespaces/:ns/${descriptor.plural}`;
+    const item =
+      descriptor.scope === 'Cluster' ? `/api/v1/${descriptor.plural}/:name` : `${collection}/:name`;
 
     const list = async (request: FastifyRequest<{ Params: Params; Querystring: ListQuery }>) => {
       const namespace = request.params.ns;
-      requireAccess(request, { verb: 'list', kind: descriptor.kind, ...(namespace === undefined ? {} : { namespace }) });
+      requireAccess(request, {
+        verb: 'list',
+        kind: descriptor.kind,
+        ...(namespace === undefined ? {} : { namespace }),
+      });
       const result = await storeCall(() =>
-        store.list({ kind: descriptor.kind, ...(namespace === undefined ? {} : { namespace }), ...listOptions(request.query) }),
+        store.list({
+          kind: descriptor.kind,
+          ...(namespace === undefined ? {} : { namespace }),
+          ...listOptions(request.query),
+        }),
       );
       return {
         items: result.items.map(redactSecret),
-        metadata: { resourceVersion: String(result.revision), ...(result.continue === undefined ? {} : { continue: result.continue }) },
+        metadata: {
+          resourceVersion: String(result.revision),
+          ...(result.continue === undefined ? {} : { continue: result.continue }),
+        },
       };
     };
 
     app.get(collection, { schema: { tags, summary: `List ${descriptor.plural}` } }, list);
     if (descriptor.scope === 'Namespaced') {
-      app.get(`/api/v1/${descriptor.plural}`, { schema: { tags, summary: `List ${descriptor.plural} in every namespace` } }, list);
+      app.get(
+        `/api/v1/${descriptor.plural}`,
+        { schema: { tags, summary: `List ${descriptor.plural} in every namespace` } },
+        list,
+      );
     }
 
-    app.get(item, { schema: { tags, summary: `Read a ${descriptor.kind}` } }, async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
-      const id = idOf(descriptor, request.params);
-      requireAccess(request, { verb: 'get', kind: descriptor.kind, ...(id.namespace === undefined ? {} : { namespace: id.namespace }) });
-      const object = await storeCall(() => store.get(id));
-      if (!object) throw new ApiProblem('NotFound', `${describeId(id)} not found`);
-      void reply.header('etag', etag(object));
-      return redactSecret(object);
-    });
-
-    if (descriptor.scope === 'Namespaced') {
-      app.post(collection, { schema: { tags, summary: `Create a ${descriptor.kind}`, body } }, async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
-        const namespace = request.params.ns ?? '';
-        const object = validateAt(singleObject(request.body), { descriptor, namespace });
-        requireAccess(request, { verb: 'create', kind: descriptor.kind, namespace }, object);
-        if (object.kind === 'Secret' && object.spec.type === 'tls' && object.spec.data['tls.key'] === undefined) {
-          throw new ApiProblem('Invalid', 'Secret is invalid', [{ path: 'spec.data["tls.key"]', message: 'is required when a tls Secret is created' }]);
-        }
-        const created = await storeCall(() => store.create(object));
-        request.audit({ action: 'create', object: created, result: 'created' });
-        return reply.code(201).header('etag', etag(created)).send(redactSecret(created));
-      });
-    }
-
-    app.put(item, { schema: { tags, summary: `Replace a ${descriptor.kind}`, body } }, async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
-      const id = idOf(descriptor, request.params);
-      const body = singleObject(request.body);
-      const precondition = ifMatch(request);
-      const expected = precondition ?? bodyResourceVersion(body);
-      const object = validateAt(body, { descriptor, ...(id.namespace === undefined ? {} : { namespace: id.namespace }), name: id.name });
-      requireAccess(request, { verb: 'update', kind: descriptor.kind, ...(id.namespace === undefined ? {} : { namespace: id.namespace }) }, object);
-      const stored = await storeCall(() => store.get(id));
-      if (!stored) throw new ApiProblem('NotFound', `${describeId(id)} not found (PUT does not create; POST to the collection)`);
-      if (precondition !== undefined && stored.metadata.resourceVersion !== precondition) {
-        throw new ApiProblem('PreconditionFailed', `If-Match "${precondition}" does not match resourceVersion "${stored.metadata.resourceVersion}"`);
-      }
-      const updated = await storeCall(() =>
-        store.update(keepSecretKey(object, stored), { expectedResourceVersion: expected ?? stored.metadata.resourceVersion ?? '' }),
-      ).catch((error: unknown) => {
-        throw precondition !== undefined && error instanceof ApiProblem && error.code === 'Conflict'
-          ? new ApiProblem('PreconditionFailed', `If-Match "${precondition}" no longer matches: the object changed`)
-          : error;
-      });
-      request.audit({ action: 'update', object: updated, result: updated.metadata.resourceVersion === stored.metadata.resourceVersion ? 'unchanged' : 'updated' });
-      return reply.header('etag', etag(updated)).send(redactSecret(updated));
-    });
-
-    app.patch(item, { schema: { tags, summary: `Change a ${descriptor.kind} with a JSON merge patch` } }, async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
-      const id = idOf(descriptor, request.params);
-      const contentType = String(request.headers['content-type'] ?? '').split(';')[0]?.trim();
-      if (contentType !== 'application/merge-patch+json' && contentType !== 'application/json') {
-        throw new ApiProblem('UnsupportedMediaType', 'PATCH takes a JSON merge patch (application/merge-patch+json)');
-      }
-      const patch = singleObject(request.body);
-      const precondition = ifMatch(request) ?? bodyResourceVersion(patch);
-      requireAccess(request, { verb: 'patch', kind: descriptor.kind, ...(id.namespace === undefined ? {} : { namespace: id.namespace }) });
-      const stored = await storeCall(() => store.get(id));
-      if (!stored) throw new ApiProblem('NotFound', `${describeId(id)} not found`);
-      if (precondition !== undefined && stored.metadata.resourceVersion !== precondition) {
-        throw new ApiProblem(ifMatch(request) !== undefined ? 'PreconditionFailed' : 'Conflict', `resourceVersion "${precondition}" is stale; the object is at "${stored.metadata.resourceVersion}"`);
-      }
-      const { status: _status, ...current } = stored;
-      const merged = applyMergePatch(current, patch);
-      if (!isPlainObject(merged)) throw new ApiProblem('BadRequest', 'the patch must be a JSON object');
-      const object = validateAt(merged, { descriptor, ...(id.namespace === undefined ? {} : { namespace: id.namespace }), name: id.name });
-      const updated = await storeCall(() => store.update(keepSecretKey(object, stored), { expectedResourceVersion: stored.metadata.resourceVersion ?? '' }));
-      request.audit({ action: 'patch', object: updated, result: 'updated' });
-      return reply.header('etag', etag(updated)).send(redactSecret(updated));
-    });
-
-    if (descriptor.scope === 'Namespaced') {
-      app.delete(item, { schema: { tags, summary: `Delete a ${descriptor.kind}` } }, async (request: FastifyRequest<{ Params: Params; Querystring: { resourceVersion?: string } }>) => {
+    app.get(
+      item,
+      { schema: { tags, summary: `Read a ${descriptor.kind}` } },
+      async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
         const id = idOf(descriptor, request.params);
+        requireAccess(request, {
+          verb: 'get',
+          kind: descriptor.kind,
+          ...(id.namespace === undefined ? {} : { namespace: id.namespace }),
+        });
+        const object = await storeCall(() => store.get(id));
+        if (!object) throw new ApiProblem('NotFound', `${describeId(id)} not found`);
+        void reply.header('etag', etag(object));
+        return redactSecret(object);
+      },
+    );
+
+    if (descriptor.scope === 'Namespaced') {
+      app.post(
+        collection,
+        { schema: { tags, summary: `Create a ${descriptor.kind}`, body } },
+        async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
+          const namespace = request.params.ns ?? '';
+          const object = validateAt(singleObject(request.body), { descriptor, namespace });
+          requireAccess(request, { verb: 'create', kind: descriptor.kind, namespace }, object);
+          if (
+            object.kind === 'Secret' &&
+            object.spec.type === 'tls' &&
+            object.spec.data['tls.key'] === undefined
+          ) {
+            throw new ApiProblem('Invalid', 'Secret is invalid', [
+              { path: 'spec.data["tls.key"]', message: 'is required when a tls Secret is created' },
+            ]);
+          }
+          const created = await storeCall(() => store.create(object));
+          request.audit({ action: 'create', object: created, result: 'created' });
+          return reply.code(201).header('etag', etag(created)).send(redactSecret(created));
+        },
+      );
+    }
+
+    app.put(
+      item,
+      { schema: { tags, summary: `Replace a ${descriptor.kind}`, body } },
+      async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
+        const id = idOf(descriptor, request.params);
+        const body = singleObject(request.body);
         const precondition = ifMatch(request);
-        requireAccess(request, { verb: 'delete', kind: descriptor.kind, ...(id.namespace === undefined ? {} : { namespace: id.namespace }) });
-        const expected = precondition ?? request.query.resourceVersion;
-        const deleted = await storeCall(() => store.delete(id, expected === undefined ? {} : { expectedResourceVersion: expected })).catch((error: unknown) => {
-          throw precondition !== undefined && error instanceof ApiProblem && error.code === 'Conflict'
-            ? new ApiProblem('PreconditionFailed', `If-Match "${precondition}" does not match the current resourceVersion`)
+        const expected = precondition ?? bodyResourceVersion(body);
+        const object = validateAt(body, {
+          descriptor,
+          ...(id.namespace === undefined ? {} : { namespace: id.namespace }),
+          name: id.name,
+        });
+        requireAccess(
+          request,
+          {
+            verb: 'update',
+            kind: descriptor.kind,
+            ...(id.namespace === undefined ? {} : { namespace: id.namespace }),
+          },
+          object,
+        );
+        const stored = await storeCall(() => store.get(id));
+        if (!stored)
+          throw new ApiProblem(
+            'NotFound',
+            `${describeId(id)} not found (PUT does not create; POST to the collection)`,
+          );
+        if (precondition !== undefined && stored.metadata.resourceVersion !== precondition) {
+          throw new ApiProblem(
+            'PreconditionFailed',
+            `If-Match "${precondition}" does not match resourceVersion "${stored.metadata.resourceVersion}"`,
+          );
+        }
+        const updated = await storeCall(() =>
+          store.update(keepSecretKey(object, stored), {
+            expectedResourceVersion: expected ?? stored.metadata.resourceVersion ?? '',
+          }),
+        ).catch((error: unknown) => {
+          throw precondition !== undefined &&
+            error instanceof ApiProblem &&
+            error.code === 'Conflict'
+            ? new ApiProblem(
+                'PreconditionFailed',
+                `If-Match "${precondition}" no longer matches: the object changed`,
+              )
             : error;
         });
-        request.audit({ action: 'delete', object: deleted, result: 'deleted' });
-        return redactSecret(deleted);
-      });
+        request.audit({
+          action: 'update',
+          object: updated,
+          result:
+            updated.metadata.resourceVersion === stored.metadata.resourceVersion
+              ? 'unchanged'
+              : 'updated',
+        });
+        return reply.header('etag', etag(updated)).send(redactSecret(updated));
+      },
+    );
+
+    app.patch(
+      item,
+      { schema: { tags, summary: `Change a ${descriptor.kind} with a JSON merge patch` } },
+      async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
+        const id = idOf(descriptor, request.params);
+        const contentType = String(request.headers['content-type'] ?? '')
+          .split(';')[0]
+          ?.trim();
+        if (contentType !== 'application/merge-patch+json' && contentType !== 'application/json') {
+          throw new ApiProblem(
+            'UnsupportedMediaType',
+            'PATCH takes a JSON merge patch (application/merge-patch+json)',
+          );
+        }
+        const patch = singleObject(request.body);
+        const precondition = ifMatch(request) ?? bodyResourceVersion(patch);
+        requireAccess(request, {
+          verb: 'patch',
+          kind: descriptor.kind,
+          ...(id.namespace === undefined ? {} : { namespace: id.namespace }),
+        });
+        const stored = await storeCall(() => store.get(id));
+        if (!stored) throw new ApiProblem('NotFound', `${describeId(id)} not found`);
+        if (precondition !== undefined && stored.metadata.resourceVersion !== precondition) {
+          throw new ApiProblem(
+            ifMatch(request) !== undefined ? 'PreconditionFailed' : 'Conflict',
+            `resourceVersion "${precondition}" is stale; the object is at "${stored.metadata.resourceVersion}"`,
+          );
+        }
+        const { status: _status, ...current } = stored;
+        const merged = applyMergePatch(current, patch);
+        if (!isPlainObject(merged))
+          throw new ApiProblem('BadRequest', 'the patch must be a JSON object');
+        const object = validateAt(merged, {
+          descriptor,
+          ...(id.namespace === undefined ? {} : { namespace: id.namespace }),
+          name: id.name,
+        });
+        const updated = await storeCall(() =>
+          store.update(keepSecretKey(object, stored), {
+            expectedResourceVersion: stored.metadata.resourceVersion ?? '',
+          }),
+        );
+        request.audit({ action: 'patch', object: updated, result: 'updated' });
+        return reply.header('etag', etag(updated)).send(redactSecret(updated));
+      },
+    );
+
+    if (descriptor.scope === 'Namespaced') {
+      app.delete(
+        item,
+        { schema: { tags, summary: `Delete a ${descriptor.kind}` } },
+        async (
+          request: FastifyRequest<{ Params: Params; Querystring: { resourceVersion?: string } }>,
+        ) => {
+          const id = idOf(descriptor, request.params);
+          const precondition = ifMatch(request);
+          requireAccess(request, {
+            verb: 'delete',
+            kind: descriptor.kind,
+            ...(id.namespace === undefined ? {} : { namespace: id.namespace }),
+          });
+          const expected = precondition ?? request.query.resourceVersion;
+          const deleted = await storeCall(() =>
+            store.delete(id, expected === undefined ? {} : { expectedResourceVersion: expected }),
+          ).catch((error: unknown) => {
+            throw precondition !== undefined &&
+              error instanceof ApiProblem &&
+              error.code === 'Conflict'
+              ? new ApiProblem(
+                  'PreconditionFailed',
+                  `If-Match "${precondition}" does not match the current resourceVersion`,
+                )
+              : error;
+          });
+          request.audit({ action: 'delete', object: deleted, result: 'deleted' });
+          return redactSecret(deleted);
+        },
+      );
     }
   }
 }

@@ -5,6 +5,9 @@ const OWNER = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 
 /** An apply owner id: what goes into the crossway.dev/owner annotation. */
 export function parseOwner(value: string): string {
-  if (!OWNER.test(value)) throw new ApiProblem('BadRequest', 'owner must be 1-63 letters, digits, "-", "_" or "."', [{ path: 'owner', message: 'invalid owner id' }]);
+  if (!OWNER.test(value))
+    throw new ApiProblem('BadRequest', 'owner must be 1-63 letters, digits, "-", "_" or "."', [
+      { path: 'owner', message: 'invalid owner id' },
+    ]);
   return value;
 }

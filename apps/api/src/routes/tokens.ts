@@ -14,10 +14,18 @@ const MAX_TTL_MS = 366 * 24 * 3_600_000;
 const ttl = z
   .string()
   .default('24h')
-  .refine((t) => (parseDuration(t) ?? 0) >= 60_000 && (parseDuration(t) ?? 0) <= MAX_TTL_MS, 'must be a duration from 1m to 8784h, like "24h"');
+  .refine(
+    (t) => (parseDuration(t) ?? 0) >= 60_000 && (parseDuration(t) ?? 0) <= MAX_TTL_MS,
+    'must be a duration from 1m to 8784h, like "24h"',
+  );
 
 export const tokenRequest = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('api'), role: z.enum(['admin', 'editor', 'viewer']), namespaces: z.array(dnsLabel).min(1).max(64).optional(), ttl }),
+  z.strictObject({
+    type: z.literal('api'),
+    role: z.enum(['admin', 'editor', 'viewer']),
+    namespaces: z.array(dnsLabel).min(1).max(64).optional(),
+    ttl,
+  }),
   z.strictObject({
     type: z.literal('dataplane'),
     role: z.enum(['edge', 'sidecar', 'proxyless']),
@@ -27,62 +35,113 @@ export const tokenRequest = z.discriminatedUnion('type', [
   }),
 ]);
 
-export function registerTokenRoutes(app: FastifyInstance, records: TokenRecords, now: () => Date): void {
-  app.post('/api/v1/tokens', { schema: { tags: ['tokens'], summary: 'Issue an API or data-plane token' } }, async (request: FastifyRequest, reply: FastifyReply) => {
-    const parsed = tokenRequest.safeParse(singleObject(request.body), { reportInput: true });
-    if (!parsed.success) throw new ApiProblem('Invalid', 'token request is invalid', violationsFromZod(parsed.error));
-    const body = parsed.data;
-    if (body.type === 'api' && body.namespaces !== undefined && body.role !== 'editor') {
-      throw new ApiProblem('Invalid', 'token request is invalid', [{ path: 'namespaces', message: 'only editor tokens are limited to namespaces' }]);
-    }
-    let target: string | undefined;
-    if (body.type === 'dataplane') {
-      const field = body.role === 'edge' ? 'gateway' : 'service';
-      const other = body.role === 'edge' ? 'service' : 'gateway';
-      target = body[field];
-      if (target === undefined) throw new ApiProblem('Invalid', 'token request is invalid', [{ path: field, message: `is required for role ${body.role} ("namespace/name")` }]);
-      if (body[other] !== undefined) throw new ApiProblem('Invalid', 'token request is invalid', [{ path: other, message: `must not be set for role ${body.role}` }]);
-    }
-    const decision = authorizeTokenIssue(request.principal, body.type === 'api' ? { type: 'api' } : { type: 'dataplane', namespace: (target ?? '').split('/')[0] ?? '' });
-    if (!decision.allowed) {
-      request.audit({ action: 'issue-token', target: body.type, result: 'denied', reason: decision.reason });
-      throw new ApiProblem('Forbidden', decision.reason);
-    }
-    const issued = newToken();
-    const created = now();
-    const expiresAt = new Date(created.getTime() + (parseDuration(body.ttl) ?? 0));
-    const record: TokenRecord = {
-      id: issued.id,
-      type: body.type,
-      role: body.role,
-      createdBy: request.principal.id,
-      createdAt: created.toISOString(),
-      expiresAt: expiresAt.toISOString(),
-      secretSha256: sha256Hex(issued.secret),
-      ...(body.type === 'api' && body.namespaces ? { namespaces: body.namespaces } : {}),
-      ...(body.type === 'dataplane' && body.role === 'edge' && target ? { gateway: target } : {}),
-      ...(body.type === 'dataplane' && body.role !== 'edge' && target ? { service: target } : {}),
-    };
-    await storeCall(() => records.put(record));
-    request.audit({ action: 'issue-token', target: `${record.type}/${record.role}/${record.id}`, result: 'created' });
-    return reply.code(201).send({ token: issued.token, id: record.id, expiresAt: record.expiresAt });
-  });
+export function registerTokenRoutes(
+  app: FastifyInstance,
+  records: TokenRecords,
+  now: () => Date,
+): void {
+  app.post(
+    '/api/v1/tokens',
+    { schema: { tags: ['tokens'], summary: 'Issue an API or data-plane token' } },
+    async (request: FastifyRequest, reply: FastifyReply) => {
+      const parsed = tokenRequest.safeParse(singleObject(request.body), { reportInput: true });
+      if (!parsed.success)
+        throw new ApiProblem(
+          'Invalid',
+          'token request is invalid',
+          violationsFromZod(parsed.error),
+        );
+      const body = parsed.data;
+      if (body.type === 'api' && body.namespaces !== undefined && body.role !== 'editor') {
+        throw new ApiProblem('Invalid', 'token request is invalid', [
+          { path: 'namespaces', message: 'only editor tokens are limited to namespaces' },
+        ]);
+      }
+      let target: string | undefined;
+      if (body.type === 'dataplane') {
+        const field = body.role === 'edge' ? 'gateway' : 'service';
+        const other = body.role === 'edge' ? 'service' : 'gateway';
+        target = body[field];
+        if (target === undefined)
+          throw new ApiProblem('Invalid', 'token request is invalid', [
+            { path: field, message: `is required for role ${body.role} ("namespace/name")` },
+          ]);
+        if (body[other] !== undefined)
+          throw new ApiProblem('Invalid', 'token request is invalid', [
+            { path: other, message: `must not be set for role ${body.role}` },
+          ]);
+      }
+      const decision = authorizeTokenIssue(
+        request.principal,
+        body.type === 'api'
+          ? { type: 'api' }
+          : { type: 'dataplane', namespace: (target ?? '').split('/')[0] ?? '' },
+      );
+      if (!decision.allowed) {
+        request.audit({
+          action: 'issue-token',
+          target: body.type,
+          result: 'denied',
+          reason: decision.reason,
+        });
+        throw new ApiProblem('Forbidden', decision.reason);
+      }
+      const issued = newToken();
+      const created = now();
+      const expiresAt = new Date(created.getTime() + (parseDuration(body.ttl) ?? 0));
+      const record: TokenRecord = {
+        id: issued.id,
+        type: body.type,
+        role: body.role,
+        createdBy: request.principal.id,
+        createdAt: created.toISOString(),
+        expiresAt: expiresAt.toISOString(),
+        secretSha256: sha256Hex(issued.secret),
+        ...(body.type === 'api' && body.namespaces ? { namespaces: body.namespaces } : {}),
+        ...(body.type === 'dataplane' && body.role === 'edge' && target ? { gateway: target } : {}),
+        ...(body.type === 'dataplane' && body.role !== 'edge' && target ? { service: target } : {}),
+      };
+      await storeCall(() => records.put(record));
+      request.audit({
+        action: 'issue-token',
+        target: `${record.type}/${record.role}/${record.id}`,
+        result: 'created',
+      });
+      return reply
+        .code(201)
+        .send({ token: issued.token, id: record.id, expiresAt: record.expiresAt });
+    },
+  );
 
-  app.get('/api/v1/tokens', { schema: { tags: ['tokens'], summary: 'List tokens (never their secrets)' } }, async (request: FastifyRequest) => {
-    requireAccess(request, { verb: 'list', kind: 'token' });
-    if (request.principal.role !== 'admin') throw new ApiProblem('Forbidden', 'only admins list tokens');
-    const list = await storeCall(() => records.list());
-    return { items: list.map(({ secretSha256: _hidden, ...rest }) => rest) };
-  });
+  app.get(
+    '/api/v1/tokens',
+    { schema: { tags: ['tokens'], summary: 'List tokens (never their secrets)' } },
+    async (request: FastifyRequest) => {
+      requireAccess(request, { verb: 'list', kind: 'token' });
+      if (request.principal.role !== 'admin')
+        throw new ApiProblem('Forbidden', 'only admins list tokens');
+      const list = await storeCall(() => records.list());
+      return { items: list.map(({ secretSha256: _hidden, ...rest }) => rest) };
+    },
+  );
 
-  app.delete('/api/v1/tokens/:id', { schema: { tags: ['tokens'], summary: 'Revoke a token' } }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
-    if (request.principal.role !== 'admin') {
-      request.audit({ action: 'revoke-token', target: request.params.id, result: 'denied', reason: 'only admins revoke tokens' });
-      throw new ApiProblem('Forbidden', 'only admins revoke tokens');
-    }
-    const removed = await storeCall(() => records.delete(request.params.id));
-    if (!removed) throw new ApiProblem('NotFound', `token ${request.params.id} not found`);
-    request.audit({ action: 'revoke-token', target: request.params.id, result: 'revoked' });
-    return { id: request.params.id, revoked: true };
-  });
+  app.delete(
+    '/api/v1/tokens/:id',
+    { schema: { tags: ['tokens'], summary: 'Revoke a token' } },
+    async (request: FastifyRequest<{ Params: { id: string } }>) => {
+      if (request.principal.role !== 'admin') {
+        request.audit({
+          action: 'revoke-token',
+          target: request.params.id,
+          result: 'denied',
+          reason: 'only admins revoke tokens',
+        });
+        throw new ApiProblem('Forbidden', 'only admins revoke tokens');
+      }
+      const removed = await storeCall(() => records.delete(request.params.id));
+      if (!removed) throw new ApiProblem('NotFound', `token ${request.params.id} not found`);
+      request.audit({ action: 'revoke-token', target: request.params.id, result: 'revoked' });
+      return { id: request.params.id, revoked: true };
+    },
+  );
 }

@@ -2,7 +2,14 @@
 import { z } from 'zod';
 import { boundedList, dnsLabel, hostname, re2Error } from '../primitives';
 import { backendRefs, parentRefs } from './references';
-import { headerMatches, headerModifier, requestMirror, retry, routeTimeouts, uniqueBy } from './route-common';
+import {
+  headerMatches,
+  headerModifier,
+  requestMirror,
+  retry,
+  routeTimeouts,
+  uniqueBy,
+} from './route-common';
 
 const GRPC_SERVICE = /^[A-Za-z_][A-Za-z_0-9]*(\.[A-Za-z_][A-Za-z_0-9]*)*$/;
 const GRPC_METHOD = /^[A-Za-z_][A-Za-z_0-9]*$/;
@@ -22,21 +29,41 @@ export const grpcMethodMatch = z
       if (value === undefined) continue;
       if (m.type === 'RegularExpression') {
         const error = re2Error(value);
-        if (error) ctx.addIssue({ code: 'custom', path: [field], message: `must be a valid RE2 regular expression: ${error}` });
+        if (error)
+          ctx.addIssue({
+            code: 'custom',
+            path: [field],
+            message: `must be a valid RE2 regular expression: ${error}`,
+          });
       } else if (!(field === 'service' ? GRPC_SERVICE : GRPC_METHOD).test(value)) {
-        ctx.addIssue({ code: 'custom', path: [field], message: field === 'service' ? 'must be a fully-qualified gRPC service name like "pkg.v1.Greeter"' : 'must be a gRPC method name like "SayHello"' });
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message:
+            field === 'service'
+              ? 'must be a fully-qualified gRPC service name like "pkg.v1.Greeter"'
+              : 'must be a gRPC method name like "SayHello"',
+        });
       }
     }
   });
 
-export const grpcRouteMatch = z
-  .strictObject({ method: grpcMethodMatch.optional(), headers: headerMatches.optional() });
+export const grpcRouteMatch = z.strictObject({
+  method: grpcMethodMatch.optional(),
+  headers: headerMatches.optional(),
+});
 
 export const grpcRouteFilter = z.discriminatedUnion(
   'type',
   [
-    z.strictObject({ type: z.literal('RequestHeaderModifier'), requestHeaderModifier: headerModifier }),
-    z.strictObject({ type: z.literal('ResponseHeaderModifier'), responseHeaderModifier: headerModifier }),
+    z.strictObject({
+      type: z.literal('RequestHeaderModifier'),
+      requestHeaderModifier: headerModifier,
+    }),
+    z.strictObject({
+      type: z.literal('ResponseHeaderModifier'),
+      responseHeaderModifier: headerModifier,
+    }),
     z.strictObject({ type: z.literal('RequestMirror'), requestMirror }),
   ],
   { error: 'type must be one of RequestHeaderModifier, ResponseHeaderModifier, RequestMirror' },
@@ -56,7 +83,11 @@ export const grpcRouteRule = z
     const types = rule.filters.map((f) => f.type);
     rule.filters.forEach((f, index) => {
       if (f.type !== 'RequestMirror' && types.indexOf(f.type) !== index) {
-        ctx.addIssue({ code: 'custom', path: ['filters', index, 'type'], message: `${f.type} may appear only once per rule` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['filters', index, 'type'],
+          message: `${f.type} may appear only once per rule`,
+        });
       }
     });
   });

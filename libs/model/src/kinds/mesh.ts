@@ -6,7 +6,10 @@ import { dnsLabel, duration, namespacedName, percentage, port } from '../primiti
 const trustDomain = z
   .string()
   .max(255, 'must be at most 255 characters')
-  .regex(/^[a-z0-9]([-a-z0-9_]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9_]*[a-z0-9])?)*$/, 'must be a SPIFFE trust domain: lower-case letters, digits, "-", "_" and "."');
+  .regex(
+    /^[a-z0-9]([-a-z0-9_]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9_]*[a-z0-9])?)*$/,
+    'must be a SPIFFE trust domain: lower-case letters, digits, "-", "_" and "."',
+  );
 
 export const meshSpec = z.strictObject({
   trustDomain: trustDomain.default('cluster.local'),
@@ -20,7 +23,8 @@ export const meshSpec = z.strictObject({
     })
     .superRefine((ca, ctx) => {
       const ms = parseDuration(ca.certTTL) ?? 0;
-      if (ms < 10 * 60_000) ctx.addIssue({ code: 'custom', path: ['certTTL'], message: 'must be at least 10m' });
+      if (ms < 10 * 60_000)
+        ctx.addIssue({ code: 'custom', path: ['certTTL'], message: 'must be at least 10m' });
     })
     .default({ certTTL: '24h' }),
   /** What mesh inbound traffic gets when no ALLOW policy applies. Edges always default to allow. */

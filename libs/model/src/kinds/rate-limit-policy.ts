@@ -5,8 +5,14 @@ import { boundedList, duration, headerName, positiveInt32 } from '../primitives'
 import { targetRef } from './references';
 
 const limitKey = z
-  .strictObject({ type: z.enum(['None', 'Header', 'ClientIP']).default('None'), header: headerName.optional() })
-  .refine((k) => (k.type === 'Header') === (k.header !== undefined), 'header is required when type is Header, and only then');
+  .strictObject({
+    type: z.enum(['None', 'Header', 'ClientIP']).default('None'),
+    header: headerName.optional(),
+  })
+  .refine(
+    (k) => (k.type === 'Header') === (k.header !== undefined),
+    'header is required when type is Header, and only then',
+  );
 
 export const rateLimit = z
   .strictObject({
@@ -20,8 +26,14 @@ export const rateLimit = z
   })
   .superRefine((l, ctx) => {
     const ms = parseDuration(l.per) ?? 0;
-    if (ms < 50) ctx.addIssue({ code: 'custom', path: ['per'], message: 'must be at least 50ms (Envoy fills buckets at most every 50ms)' });
-    if (l.burst !== undefined && l.burst < l.requests) ctx.addIssue({ code: 'custom', path: ['burst'], message: 'must be at least requests' });
+    if (ms < 50)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['per'],
+        message: 'must be at least 50ms (Envoy fills buckets at most every 50ms)',
+      });
+    if (l.burst !== undefined && l.burst < l.requests)
+      ctx.addIssue({ code: 'custom', path: ['burst'], message: 'must be at least requests' });
   });
 
 export const rateLimitPolicySpec = z.strictObject({
@@ -29,7 +41,10 @@ export const rateLimitPolicySpec = z.strictObject({
   mode: z
     .enum(['Local', 'Global'])
     .default('Local')
-    .refine((m) => m === 'Local', 'Global is reserved and not implemented yet: use Local (limits apply per proxy instance)'),
+    .refine(
+      (m) => m === 'Local',
+      'Global is reserved and not implemented yet: use Local (limits apply per proxy instance)',
+    ),
   limits: boundedList(rateLimit, 16, 1),
 });
 

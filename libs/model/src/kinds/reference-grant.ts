@@ -4,11 +4,18 @@ import { boundedList, dnsLabel } from '../primitives';
 
 export const referenceGrantSpec = z.strictObject({
   from: boundedList(
-    z.strictObject({ kind: z.enum(['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute', 'Gateway', 'Service']), namespace: dnsLabel }),
+    z.strictObject({
+      kind: z.enum(['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute', 'Gateway', 'Service']),
+      namespace: dnsLabel,
+    }),
     16,
     1,
   ),
-  to: boundedList(z.strictObject({ kind: z.enum(['Service', 'Secret']), name: dnsLabel.optional() }), 16, 1),
+  to: boundedList(
+    z.strictObject({ kind: z.enum(['Service', 'Secret']), name: dnsLabel.optional() }),
+    16,
+    1,
+  ),
 });
 
 export type ReferenceGrantSpec = z.output<typeof referenceGrantSpec>;

@@ -3,16 +3,15 @@ import { z } from 'zod';
 import { boundedList, dnsLabel, port, weight } from '../primitives';
 
 /** Where a route attaches: a Gateway listener (edge) or a Service port (mesh, GAMMA). */
-export const parentRef = z
-  .strictObject({
-    kind: z.enum(['Gateway', 'Service']).default('Gateway'),
-    name: dnsLabel,
-    namespace: dnsLabel.optional(),
-    /** Gateway: a listener name. Service: a port name. */
-    sectionName: dnsLabel.optional(),
-    /** Gateway: a listener port. Service: a port number. */
-    port: port.optional(),
-  });
+export const parentRef = z.strictObject({
+  kind: z.enum(['Gateway', 'Service']).default('Gateway'),
+  name: dnsLabel,
+  namespace: dnsLabel.optional(),
+  /** Gateway: a listener name. Service: a port name. */
+  sectionName: dnsLabel.optional(),
+  /** Gateway: a listener port. Service: a port number. */
+  port: port.optional(),
+});
 
 export const parentRefs = boundedList(parentRef, 32, 1);
 
@@ -37,7 +36,10 @@ export const secretRef = z.strictObject({
 const sameNamespaceOnly = z
   .unknown()
   .optional()
-  .refine((v) => v === undefined, 'targetRef is same-namespace only: remove namespace and put the policy in the target\'s namespace');
+  .refine(
+    (v) => v === undefined,
+    "targetRef is same-namespace only: remove namespace and put the policy in the target's namespace",
+  );
 
 /** A policy's target (GEP-713). Same-namespace only. */
 export function targetRef<const K extends readonly [string, ...string[]]>(kinds: K) {

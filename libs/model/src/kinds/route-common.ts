@@ -2,7 +2,16 @@
 // mirrors, timeouts and retries.
 import { z } from 'zod';
 import { parseDuration } from '../duration';
-import { boundedList, dnsLabel, duration, headerName, headerValue, percentage, port, re2Error } from '../primitives';
+import {
+  boundedList,
+  dnsLabel,
+  duration,
+  headerName,
+  headerValue,
+  percentage,
+  port,
+  re2Error,
+} from '../primitives';
 
 export const stringMatchType = z.enum(['Exact', 'RegularExpression']);
 
@@ -17,16 +26,31 @@ export function valueMatch<N extends z.ZodType>(name: N) {
     .superRefine((m, ctx) => {
       if (m.type === 'RegularExpression') {
         const error = m.value === '' ? 'must not be empty' : re2Error(m.value);
-        if (error) ctx.addIssue({ code: 'custom', path: ['value'], message: `must be a valid RE2 regular expression: ${error}` });
+        if (error)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['value'],
+            message: `must be a valid RE2 regular expression: ${error}`,
+          });
       } else if (/[\r\n\0]/.test(m.value)) {
-        ctx.addIssue({ code: 'custom', path: ['value'], message: 'must not contain CR, LF or NUL' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['value'],
+          message: 'must not contain CR, LF or NUL',
+        });
       }
     });
 }
 
 export const headerMatch = valueMatch(headerName);
 export const headerMatches = boundedList(headerMatch, 16).superRefine((list, ctx) => {
-  uniqueBy(list, (m) => m.name.toLowerCase(), ctx, 'name', 'header names must be unique within a match (case-insensitive)');
+  uniqueBy(
+    list,
+    (m) => m.name.toLowerCase(),
+    ctx,
+    'name',
+    'header names must be unique within a match (case-insensitive)',
+  );
 });
 
 const headerEntry = z.strictObject({ name: headerName, value: headerValue });
@@ -44,11 +68,16 @@ export const headerModifier = z
         const name = (typeof entry === 'string' ? entry : entry.name).toLowerCase();
         const earlier = seen.get(name);
         if (earlier) {
-          ctx.addIssue({ code: 'custom', path: [field, index], message: `header "${name}" is already modified by ${earlier}` });
+          ctx.addIssue({
+            code: 'custom',
+            path: [field, index],
+            message: `header "${name}" is already modified by ${earlier}`,
+          });
         } else seen.set(name, field);
       });
     }
-    if (seen.size === 0) ctx.addIssue({ code: 'custom', message: 'must set, add or remove at least one header' });
+    if (seen.size === 0)
+      ctx.addIssue({ code: 'custom', message: 'must set, add or remove at least one header' });
   });
 
 export const requestMirror = z.strictObject({
@@ -73,30 +102,65 @@ export const routeTimeouts = z
     const request = t.request === undefined ? undefined : parseDuration(t.request);
     const backend = t.backendRequest === undefined ? undefined : parseDuration(t.backendRequest);
     if (request !== undefined && backend !== undefined && request !== 0 && backend > request) {
-      ctx.addIssue({ code: 'custom', path: ['backendRequest'], message: `must not exceed request timeout (${t.request})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['backendRequest'],
+        message: `must not exceed request timeout (${t.request})`,
+      });
     }
   });
 
-export const HTTP_RETRY_ON = ['5xx', 'gateway-error', 'reset', 'connect-failure', 'retriable-4xx', 'refused-stream', 'retriable-status-codes'] as const;
-export const GRPC_RETRY_ON = ['cancelled', 'deadline-exceeded', 'internal', 'resource-exhausted', 'unavailable'] as const;
+export const HTTP_RETRY_ON = [
+  '5xx',
+  'gateway-error',
+  'reset',
+  'connect-failure',
+  'retriable-4xx',
+  'refused-stream',
+  'retriable-status-codes',
+] as const;
+export const GRPC_RETRY_ON = [
+  'cancelled',
+  'deadline-exceeded',
+  'internal',
+  'resource-exhausted',
+  'unavailable',
+] as const;
 
 export const backoff = z
   .strictObject({ baseInterval: duration.default('25ms'), maxInterval: duration.optional() })
   .superRefine((b, ctx) => {
     const base = parseDuration(b.baseInterval) ?? 0;
-    if (base === 0) ctx.addIssue({ code: 'custom', path: ['baseInterval'], message: 'must be greater than 0' });
+    if (base === 0)
+      ctx.addIssue({ code: 'custom', path: ['baseInterval'], message: 'must be greater than 0' });
     if (b.maxInterval !== undefined && (parseDuration(b.maxInterval) ?? 0) < base) {
-      ctx.addIssue({ code: 'custom', path: ['maxInterval'], message: 'must be at least baseInterval' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maxInterval'],
+        message: 'must be at least baseInterval',
+      });
     }
   });
 
 /** Retry settings. `on` takes Envoy's retry conditions (HTTP) and gRPC status names. */
 export const retry = z.strictObject({
-  attempts: z.number().int('must be an integer').min(0, 'must be from 0 to 10').max(10, 'must be from 0 to 10').default(1),
+  attempts: z
+    .number()
+    .int('must be an integer')
+    .min(0, 'must be from 0 to 10')
+    .max(10, 'must be from 0 to 10')
+    .default(1),
   perTryTimeout: duration.optional(),
   on: boundedList(z.enum([...HTTP_RETRY_ON, ...GRPC_RETRY_ON]), 12).optional(),
   /** HTTP status codes retried when `on` includes retriable-status-codes. */
-  statusCodes: boundedList(z.number().int().min(100, 'must be an HTTP status 100-599').max(599, 'must be an HTTP status 100-599'), 16).optional(),
+  statusCodes: boundedList(
+    z
+      .number()
+      .int()
+      .min(100, 'must be an HTTP status 100-599')
+      .max(599, 'must be an HTTP status 100-599'),
+    16,
+  ).optional(),
   backoff: backoff.optional(),
 });
 
@@ -113,7 +177,12 @@ export function uniqueBy<T>(
   list.forEach((item, index) => {
     const k = key(item);
     if (k === undefined) return;
-    if (seen.has(k)) ctx.addIssue({ code: 'custom', path: [...at, index, field], message: `${message}: "${k}" appears more than once` });
+    if (seen.has(k))
+      ctx.addIssue({
+        code: 'custom',
+        path: [...at, index, field],
+        message: `${message}: "${k}" appears more than once`,
+      });
     seen.add(k);
   });
 }

@@ -4,7 +4,10 @@ import { z } from 'zod';
 import { pem } from '../primitives';
 
 const certificates = pem(['CERTIFICATE'], 'certificates');
-const privateKey = pem(['PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY'], 'a private key').refine(
+const privateKey = pem(
+  ['PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY'],
+  'a private key',
+).refine(
   (text) => (text.match(/-----BEGIN /g) ?? []).length === 1,
   'must contain exactly one private key',
 );
@@ -20,12 +23,26 @@ export const secretSpec = z
   })
   .superRefine((s, ctx) => {
     if (s.type === 'tls' && s.data['tls.crt'] === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['data', 'tls.crt'], message: 'is required for type tls' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['data', 'tls.crt'],
+        message: 'is required for type tls',
+      });
     }
     if (s.type === 'ca') {
-      if (s.data['ca.crt'] === undefined) ctx.addIssue({ code: 'custom', path: ['data', 'ca.crt'], message: 'is required for type ca' });
+      if (s.data['ca.crt'] === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['data', 'ca.crt'],
+          message: 'is required for type ca',
+        });
       for (const key of ['tls.crt', 'tls.key'] as const) {
-        if (s.data[key] !== undefined) ctx.addIssue({ code: 'custom', path: ['data', key], message: 'must not be set for type ca' });
+        if (s.data[key] !== undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['data', key],
+            message: 'must not be set for type ca',
+          });
       }
     }
   });

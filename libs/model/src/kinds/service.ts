@@ -17,11 +17,17 @@ export const serviceSpec = z
   .strictObject({
     ports: boundedList(servicePort, 64, 1),
     /** Extra hostnames the Service answers to, besides "<name>.<namespace>". */
-    hosts: boundedList(hostname.refine((h) => !h.startsWith('*'), 'must not be a wildcard'), 16).optional(),
+    hosts: boundedList(
+      hostname.refine((h) => !h.startsWith('*'), 'must not be a wildcard'),
+      16,
+    ).optional(),
     /** Identity of its workloads. Default: the Service's name. */
     serviceAccount: dnsLabel.optional(),
     /** Services this one calls; scopes sidecar config. Absent: every Service. */
-    dependencies: boundedList(z.strictObject({ namespace: dnsLabel.optional(), name: dnsLabel }), 1024).optional(),
+    dependencies: boundedList(
+      z.strictObject({ namespace: dnsLabel.optional(), name: dnsLabel }),
+      1024,
+    ).optional(),
     external: z
       .strictObject({
         endpoints: boundedList(z.strictObject({ address, port: port.optional() }), 64, 1),
@@ -37,17 +43,27 @@ export const serviceSpec = z
   })
   .superRefine((spec, ctx) => {
     uniqueBy(spec.ports, (p) => p.name, ctx, 'name', 'port names must be unique', ['ports']);
-    uniqueBy(spec.ports, (p) => String(p.port), ctx, 'port', 'port numbers must be unique', ['ports']);
+    uniqueBy(spec.ports, (p) => String(p.port), ctx, 'port', 'port numbers must be unique', [
+      'ports',
+    ]);
     spec.ports.forEach((p, i) => {
       if (p.port === 15000 || p.port === 15001 || p.port === 15006) {
-        ctx.addIssue({ code: 'custom', path: ['ports', i, 'port'], message: 'ports 15000, 15001 and 15006 are reserved for the sidecar' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ports', i, 'port'],
+          message: 'ports 15000, 15001 and 15006 are reserved for the sidecar',
+        });
       }
     });
     const ext = spec.external;
     if (ext?.resolution === 'STATIC') {
       ext.endpoints.forEach((e, i) => {
         if (!isIPv4(e.address) && !isIPv6(e.address)) {
-          ctx.addIssue({ code: 'custom', path: ['external', 'endpoints', i, 'address'], message: 'must be an IP address when resolution is STATIC' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['external', 'endpoints', i, 'address'],
+            message: 'must be an IP address when resolution is STATIC',
+          });
         }
       });
     }
