@@ -2,6 +2,7 @@
 // which of the owner's objects are pruned, and the store operations that do it.
 // Pure: the caller supplies what the store holds.
 import {
+  isKindName,
   OWNER_ANNOTATION,
   objectKey,
   type CrosswayObject,
@@ -120,8 +121,9 @@ export function planApply(
         applied.has(storeKeyOf(object))
       )
         continue;
+      if (!isKindName(object.kind)) continue;
       const id = {
-        kind: object.kind as ValidatedObject['kind'],
+        kind: object.kind,
         name: object.metadata.name,
         ...(object.metadata.namespace === undefined
           ? {}

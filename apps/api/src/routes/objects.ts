@@ -229,9 +229,11 @@ export function registerObjectRoutes(app: FastifyInstance, store: Store): void {
           );
         }
         const updated = await storeCall(() =>
-          store.update(keepSecretKey(object, stored), {
-            expectedResourceVersion: expected ?? stored.metadata.resourceVersion ?? '',
-          }),
+          store.update(
+            keepSecretKey(object, stored),
+            // Without a client precondition the last writer wins, as in Kubernetes.
+            expected === undefined ? {} : { expectedResourceVersion: expected },
+          ),
         ).catch((error: unknown) => {
           throw precondition !== undefined &&
             error instanceof ApiProblem &&
