@@ -1,5 +1,6 @@
 // One place that maps the workspace's import aliases for every project's tests,
 // mirroring the "paths" in tsconfig.base.json.
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -22,7 +23,11 @@ export function projectTestConfig(options: { testTimeout?: number } = {}) {
       environment: 'node',
       testTimeout: options.testTimeout ?? 10_000,
       hookTimeout: 30_000,
-      reporters: ['default'],
+      // The JSON report feeds scripts/test-summary.mjs, which prints one closing line for all projects.
+      reporters: [
+        'default',
+        ['json', { outputFile: `${root}tmp/test-results/${basename(process.cwd())}.json` }],
+      ],
     },
   });
 }
