@@ -47,6 +47,7 @@ export function registerHttpMetrics(app: FastifyInstance, metrics: ApiMetrics): 
 }
 
 const TIMED: readonly (keyof Store)[] = [
+  'writeAll',
   'get',
   'list',
   'create',

@@ -138,3 +138,54 @@ describe('apply', () => {
     expect(answer.statusCode).toBe(400);
   });
 });
+
+describe('large apply', () => {
+  it('a set larger than one etcd transaction is written whole, and a second apply leaves it unchanged', async () => {
+    const set = Array.from({ length: 300 }, (_, i) =>
+      service(`bulk-${String(i).padStart(3, '0')}`),
+    );
+    const first = await h.request({
+      method: 'POST',
+      url: '/api/v1/apply?owner=bulk',
+      payload: set,
+    });
+    expect(first.statusCode).toBe(200);
+    expect(
+      first.json().results.filter((r: { action: string }) => r.action === 'created'),
+    ).toHaveLength(300);
+    const listed = (
+      await h.request({
+        method: 'GET',
+        url: '/api/v1/namespaces/shop/services?labelSelector=team%3Dweb',
+      })
+    ).json();
+    expect(listed.items).toHaveLength(300);
+    expect(await h.store.openApplyMarkers()).toEqual([]);
+    const revision = await h.store.revision();
+    const second = await h.request({
+      method: 'POST',
+      url: '/api/v1/apply?owner=bulk',
+      payload: set,
+    });
+    expect(second.json().results.every((r: { action: string }) => r.action === 'unchanged')).toBe(
+      true,
+    );
+    expect(await h.store.revision()).toBe(revision);
+  });
+
+  it('a large prune deletes every object of the owner missing from the set', async () => {
+    const set = Array.from({ length: 150 }, (_, i) => service(`p-${i}`));
+    await h.request({ method: 'POST', url: '/api/v1/apply?owner=big', payload: set });
+    const answer = await h.request({
+      method: 'POST',
+      url: '/api/v1/apply?owner=big&prune=true',
+      payload: set.slice(0, 10),
+    });
+    expect(
+      answer.json().results.filter((r: { action: string }) => r.action === 'pruned'),
+    ).toHaveLength(140);
+    expect(
+      (await h.request({ method: 'GET', url: '/api/v1/namespaces/shop/services' })).json().items,
+    ).toHaveLength(10);
+  });
+});

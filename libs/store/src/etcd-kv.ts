@@ -1,11 +1,11 @@
 // The KvBackend on etcd v3 (etcd3 client). Every unary call has a deadline, and the
 // client's retry and circuit-breaker policies are replaced by pass-through ones, so a
 // dead etcd answers Unavailable within the deadline and a restarted one is used at once.
-import { Etcd3, type IKeyValue, type IOptions } from 'etcd3';
+import { Etcd3, EtcdLeaseInvalidError, type IKeyValue, type IOptions } from 'etcd3';
 import { StoreError } from './errors';
 import { isOutOfRange, toStoreError } from './etcd-errors';
 import type { KeyRange } from './keys';
-import type { KvBackend, KvCompare, KvEntry, KvEvent, KvWatch, KvWrite } from './kv';
+import type { KvBackend, KvCompare, KvEntry, KvEvent, KvLease, KvWatch, KvWrite } from './kv';
 import { MAX_TXN_OPS } from './limits';
 import { watchEtcd } from './etcd-watch';
 
@@ -49,8 +49,10 @@ function toEntry(kv: IKeyValue): KvEntry {
 
 export class EtcdKv implements KvBackend {
   private readonly client: Etcd3;
+  private readonly requestTimeoutMs: number;
 
   constructor(options: EtcdKvOptions) {
+    this.requestTimeoutMs = options.requestTimeoutMs;
     const policy = new PassThroughPolicy();
     this.client = new Etcd3({
       hosts: [...options.endpoints],
@@ -65,15 +67,19 @@ export class EtcdKv implements KvBackend {
     keys: readonly string[],
   ): Promise<{ revision: number; entries: Map<string, KvEntry> }> {
     const entries = new Map<string, KvEntry>();
-    let revision = 0;
-    for (let i = 0; i < keys.length; i += MAX_TXN_OPS) {
+    // The first request fixes the revision; later ones (over 128 keys) read at it.
+    let revision: number | undefined;
+    for (let i = 0; i < keys.length || revision === undefined; i += MAX_TXN_OPS) {
       const chunk = keys.slice(i, i + MAX_TXN_OPS);
+      const at = revision;
       const response = await this.call('read', () =>
         this.client.kv.txn({
-          success: chunk.map((key) => ({ request_range: { key: Buffer.from(key) } })),
+          success: chunk.map((key) => ({
+            request_range: { key: Buffer.from(key), ...(at === undefined ? {} : { revision: at }) },
+          })),
         }),
       );
-      revision = Math.max(revision, Number(response.header.revision));
+      revision ??= Number(response.header.revision);
       for (const op of response.responses) {
         for (const kv of op.response_range.kvs) entries.set(kv.key.toString('utf8'), toEntry(kv));
       }
@@ -122,7 +128,13 @@ export class EtcdKv implements KvBackend {
         ),
         success: writes.map((w) =>
           w.type === 'put'
-            ? { request_put: { key: Buffer.from(w.key), value: Buffer.from(w.value) } }
+            ? {
+                request_put: {
+                  key: Buffer.from(w.key),
+                  value: Buffer.from(w.value),
+                  ...(w.lease === undefined ? {} : { lease: w.lease }),
+                },
+              }
             : { request_delete_range: { key: Buffer.from(w.key) } },
         ),
       }),
@@ -135,6 +147,53 @@ export class EtcdKv implements KvBackend {
       this.client.kv.range({ key: Buffer.from('\0'), limit: 1 }),
     );
     return Number(response.header.revision);
+  }
+
+  async grantLease(ttlMs: number): Promise<KvLease> {
+    // etcd counts whole seconds (and may raise a TTL to its minimum).
+    const ttl = Math.max(1, Math.ceil(ttlMs / 1000));
+    const response = await this.call('lease grant', () =>
+      this.client.leaseClient.leaseGrant({ TTL: ttl, ID: 0 }),
+    );
+    if (response.error !== '')
+      throw new StoreError('Unavailable', `etcd lease grant failed: ${response.error}`);
+    return { id: response.ID, ttlMs: Number(response.TTL) * 1000 };
+  }
+
+  async keepLeaseAlive(id: string): Promise<boolean> {
+    // Keep-alives are a stream in etcd's API: open one, renew once, close it.
+    const stream = await this.call('lease keep-alive', () =>
+      this.client.leaseClient.leaseKeepAlive(),
+    );
+    try {
+      const ttl = await new Promise<number>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new StoreError('Unavailable', 'etcd lease keep-alive timed out')),
+          this.requestTimeoutMs,
+        );
+        stream.on('data', (response: { TTL: string }) => {
+          clearTimeout(timer);
+          resolve(Number(response.TTL));
+        });
+        stream.on('error', (error: unknown) => {
+          clearTimeout(timer);
+          reject(toStoreError(error, 'lease keep-alive'));
+        });
+        stream.write({ ID: id });
+      });
+      return ttl > 0;
+    } finally {
+      stream.end();
+    }
+  }
+
+  async revokeLease(id: string): Promise<void> {
+    try {
+      await this.client.leaseClient.leaseRevoke({ ID: id });
+    } catch (error) {
+      // Already expired or revoked: its keys are gone, which is what was asked.
+      if (!(error instanceof EtcdLeaseInvalidError)) throw toStoreError(error, 'lease revoke');
+    }
   }
 
   async compact(revision: number): Promise<void> {

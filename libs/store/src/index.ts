@@ -5,12 +5,15 @@ export { STORE_ERROR_CODES, StoreError, isStoreError } from './errors';
 export type { StoreErrorCode, StoreErrorDetails } from './errors';
 export { MAX_REQUEST_BYTES, MAX_TXN_OPS } from './limits';
 export { DEFAULT_PREFIX } from './keys';
+export { DEFAULT_MARKER_TTL_MS } from './apply-markers';
 export { MemoryStore } from './memory-store';
 export { DEFAULT_REQUEST_TIMEOUT_MS, EtcdStore, parseEndpoints } from './etcd-store';
 export type { EtcdStoreOptions } from './etcd-store';
 export { startInformer } from './informer';
 export type { Informer, InformerHandlers, InformerOptions } from './informer';
 export type {
+  ApplyMarker,
+  ApplyMarkerChange,
   ListOptions,
   ListResult,
   ObjectId,
@@ -24,5 +27,8 @@ export type {
   WatchEvent,
   WatchEventType,
   WatchListener,
+  WatchOptions,
+  WriteAllOptions,
   WriteOptions,
+  WriteProgress,
 } from './types';

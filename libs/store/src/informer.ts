@@ -1,14 +1,16 @@
 // List, then watch from the listed revision; when the watch dies (compaction,
 // cancellation) list again, hand over the whole new state, and watch on. This is
 // what platform-facts.md prescribes for etcd, and what the control plane builds on.
+// While an apply marker is open (a write too large for one transaction is under way)
+// the informer holds changes back, so its consumer only ever sees whole applies.
 import type { CrosswayObject, KindName } from '@crossway/model';
 import { isStoreError, StoreError } from './errors';
-import type { Store, Watch, WatchEvent } from './types';
+import type { ApplyMarkerChange, Store, Watch, WatchEvent } from './types';
 
 export interface InformerHandlers {
   /** The complete state at `revision`: first at start, again after every re-list. Replace, do not merge. */
   onSync(items: CrosswayObject[], revision: number): void;
-  /** Changes after the last sync, in revision order. */
+  /** Changes after the last sync, in revision order (a chunked write's in one call). */
   onEvents(events: WatchEvent[]): void;
   /** A failure the informer recovers from by itself (by retrying or re-listing). For logs and metrics. */
   onError?(error: StoreError): void;
@@ -25,6 +27,13 @@ export interface InformerOptions {
   retryDelayMs?: number;
   /** Default 5000 ms. */
   maxRetryDelayMs?: number;
+  /**
+   * Default true: while an apply marker is open, hold changes back and hand them over
+   * in one onEvents batch, in revision order, once no marker is open (closed, or
+   * expired because its writer died). A list that finds a marker open is not handed
+   * to onSync: the informer lists again once the marker has closed.
+   */
+  waitForApplyMarkers?: boolean;
 }
 
 export interface Informer {
@@ -47,7 +56,14 @@ export function startInformer(
   const pageSize = options.pageSize ?? 500;
   const firstDelay = options.retryDelayMs ?? 100;
   const maxDelay = options.maxRetryDelayMs ?? 5000;
+  const honourMarkers = options.waitForApplyMarkers ?? true;
   let closed = false;
+  /** Markers open now, as this generation's list and watch have shown them. */
+  let open = new Set<string>();
+  /** Changes held back while a marker is open. */
+  let held: WatchEvent[] = [];
+  /** The last list found a marker open: list again once it closes. */
+  let listAgain = false;
   let generation = 0;
   let seen = 0;
   let watch: Watch | undefined;
@@ -83,14 +99,21 @@ export function startInformer(
     while (!closed && mine === generation) {
       try {
         const { items, revision } = await listAll();
+        const markers = honourMarkers ? await store.openApplyMarkers({ revision }) : [];
         if (closed || mine !== generation) return;
-        seen = revision;
-        handlers.onSync(items, revision);
-        markSynced();
+        open = new Set(markers.map((m) => m.id));
+        held = [];
+        listAgain = open.size > 0;
+        if (!listAgain) {
+          seen = revision;
+          handlers.onSync(items, revision);
+          markSynced();
+        }
         watch = store.watch(
           revision,
           (events) => deliver(mine, events),
           (error) => restart(mine, error),
+          honourMarkers ? { onApplyMarker: (change) => marker(mine, change) } : {},
         );
         return;
       } catch (error) {
@@ -106,11 +129,32 @@ export function startInformer(
   }
 
   function deliver(mine: number, events: WatchEvent[]): void {
-    if (closed || mine !== generation) return;
+    if (closed || mine !== generation || listAgain) return;
+    const relevant = events.filter((e) => wanted(e.object));
+    if (open.size > 0) {
+      held.push(...relevant);
+      return;
+    }
     const last = events.at(-1);
     if (last !== undefined) seen = last.revision;
-    const relevant = events.filter((e) => wanted(e.object));
     if (relevant.length > 0) handlers.onEvents(relevant);
+  }
+
+  function marker(mine: number, change: ApplyMarkerChange): void {
+    if (closed || mine !== generation) return;
+    if (change.type === 'OPENED') {
+      open.add(change.marker.id);
+      return;
+    }
+    if (!open.delete(change.id) || open.size > 0) return;
+    if (listAgain) {
+      void relist();
+      return;
+    }
+    const batch = held;
+    held = [];
+    seen = change.revision;
+    if (batch.length > 0) handlers.onEvents(batch);
   }
 
   function restart(mine: number, error: StoreError): void {

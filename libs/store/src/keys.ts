@@ -1,6 +1,7 @@
 // Key layout, driven by the kind descriptor table:
 //   <prefix>/objects/<plural>/<namespace>/<name>   (cluster-scoped: <prefix>/objects/<plural>/<name>)
 //   <prefix>/status/<plural>/...                   same shape, the object's status
+//   <prefix>/markers/apply/<id>                    an open apply marker (see apply-markers.ts)
 import {
   descriptorOf,
   descriptorOfPlural,
@@ -99,12 +100,26 @@ export class KeyLayout {
   readonly objects: string;
   readonly status: string;
   readonly records: string;
+  readonly applyMarkers: string;
 
   constructor(prefix: string = DEFAULT_PREFIX) {
     this.prefix = prefix.replace(/\/+$/, '');
     this.objects = `${this.prefix}/objects/`;
     this.status = `${this.prefix}/status/`;
     this.records = `${this.prefix}/records/`;
+    this.applyMarkers = `${this.prefix}/markers/apply/`;
+  }
+
+  applyMarkerKey(id: string): string {
+    return this.applyMarkers + id;
+  }
+
+  /**
+   * Apply markers and objects in one range ('markers/' sorts before 'objects/'), so one
+   * watch sees both in revision order. Keys of neither kind in it are skipped by readers.
+   */
+  markersAndObjectsRange(): KeyRange {
+    return { start: this.applyMarkers, end: prefixRange(this.objects).end };
   }
 
   private path(id: ObjectId): string {

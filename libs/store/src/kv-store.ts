@@ -1,17 +1,20 @@
 // The Store, written once over a KvBackend. EtcdStore and MemoryStore differ only in
 // the backend they hand it, so metadata, transactions, limits, pagination, status
 // and watch semantics cannot drift apart.
-import { API_VERSION, type CrosswayObject, type ObjectStatus } from '@crossway/model';
+import type { CrosswayObject, ObjectStatus } from '@crossway/model';
+import { listMarkers } from './apply-markers';
 import { decodeObject, decodeStatus, encodeStatus } from './codec';
 import { StoreError } from './errors';
-import { checkId, describeId, idOf, KeyLayout, prefixRange } from './keys';
-import type { KvBackend, KvEvent, KvWatch } from './kv';
-import { checkLimits, MAX_TXN_OPS } from './limits';
+import { checkId, describeId, idOf, KeyLayout } from './keys';
+import type { KvBackend, KvWatch } from './kv';
+import { checkLimits, fitsLimits, MAX_TXN_OPS } from './limits';
 import { listObjects } from './list';
 import { present, type MetadataSource } from './metadata';
 import { recordArea } from './records';
-import { failure, planTransaction, type PlannedResult, type ResolvedOp } from './tx-plan';
+import { startWatch } from './store-watch';
+import { failure, planTransaction, presentResult, type ResolvedOp } from './tx-plan';
 import type {
+  ApplyMarker,
   ListOptions,
   ListResult,
   ObjectId,
@@ -22,10 +25,12 @@ import type {
   TxResult,
   Watch,
   WatchErrorListener,
-  WatchEvent,
   WatchListener,
+  WatchOptions,
+  WriteAllOptions,
   WriteOptions,
 } from './types';
+import { writeInChunks } from './write-all';
 
 /** Read-compute-write rounds before a transaction that keeps losing races gives up. */
 const MAX_ATTEMPTS = 10;
@@ -113,7 +118,42 @@ export class KvStore implements Store {
         `transaction has ${ops.length} operations; etcd allows at most ${MAX_TXN_OPS}`,
       );
     }
+    const result = await this.commitOne(this.resolve(ops), 'throw');
+    if (result === undefined) throw new StoreError('Internal', 'the transaction was not written');
+    return result;
+  }
+
+  async writeAll(ops: readonly TxOp[], options: WriteAllOptions = {}): Promise<TxResult> {
+    this.checkOpen();
+    const ttl = options.markerTtlMs;
+    if (ttl !== undefined && !(Number.isFinite(ttl) && ttl > 0)) {
+      throw new StoreError('InvalidArgument', `markerTtlMs must be a positive number, not ${ttl}`);
+    }
     const resolved = this.resolve(ops);
+    if (resolved.length <= MAX_TXN_OPS) {
+      const result = await this.commitOne(resolved, 'undefined');
+      if (result !== undefined) return result;
+    }
+    return writeInChunks(
+      { backend: this.backend, layout: this.layout, source: this.source },
+      resolved,
+      options,
+    );
+  }
+
+  async openApplyMarkers(options: { revision?: number } = {}): Promise<ApplyMarker[]> {
+    this.checkOpen();
+    return listMarkers(this.backend, this.layout, options.revision);
+  }
+
+  /**
+   * Writes `resolved` in one etcd transaction. When it would exceed etcd's limits:
+   * TooLarge, or undefined if `tooLarge` says so.
+   */
+  private async commitOne(
+    resolved: readonly ResolvedOp[],
+    tooLarge: 'throw' | 'undefined',
+  ): Promise<TxResult | undefined> {
     if (resolved.length === 0)
       return { revision: await this.backend.currentRevision(), objects: [] };
     const keys = resolved.flatMap((op) => [op.key, op.statusKey]);
@@ -121,13 +161,14 @@ export class KvStore implements Store {
       const { revision, entries } = await this.backend.read(keys);
       const plan = planTransaction(resolved, entries, this.source);
       if (plan.writes.length === 0)
-        return { revision, objects: plan.results.map((r) => this.result(r, revision)) };
+        return { revision, objects: plan.results.map((r) => presentResult(r, revision)) };
+      if (tooLarge === 'undefined' && !fitsLimits(plan.compares, plan.writes)) return undefined;
       checkLimits(plan.compares, plan.writes);
       const commit = await this.backend.commit(plan.compares, plan.writes);
       if (commit.succeeded) {
         return {
           revision: commit.revision,
-          objects: plan.results.map((r) => this.result(r, commit.revision)),
+          objects: plan.results.map((r) => presentResult(r, commit.revision)),
         };
       }
       // Someone wrote a key we read. Reading again turns a stale expectedResourceVersion
@@ -171,11 +212,6 @@ export class KvStore implements Store {
     });
   }
 
-  private result(planned: PlannedResult, revision: number): CrosswayObject {
-    const resourceVersion = planned.outcome === 'written' ? revision : planned.modRevision;
-    return present(planned.object, resourceVersion, planned.status);
-  }
-
   async setStatus(id: ObjectId, status: ObjectStatus): Promise<void> {
     this.checkOpen();
     checkId(id);
@@ -189,93 +225,19 @@ export class KvStore implements Store {
     if (!succeeded) throw new StoreError('NotFound', `${describeId(id)} not found`);
   }
 
-  watch(afterRevision: number, listener: WatchListener, onError: WatchErrorListener): Watch {
-    let done = false;
-    // Filled in below; fail() may in principle run before backend.watch() returns.
-    const handle: { watch?: KvWatch } = {};
-    const stop = async (): Promise<void> => {
-      done = true;
-      if (handle.watch === undefined) return;
-      this.watches.delete(handle.watch);
-      await handle.watch.close();
+  watch(
+    afterRevision: number,
+    listener: WatchListener,
+    onError: WatchErrorListener,
+    options: WatchOptions = {},
+  ): Watch {
+    const host = {
+      backend: this.backend,
+      layout: this.layout,
+      closed: this.closed,
+      watches: this.watches,
     };
-    const fail = (error: StoreError): void => {
-      if (done) return;
-      void stop();
-      onError(error);
-    };
-    if (this.closed) {
-      const error = new StoreError('Unavailable', 'the store is closed');
-      setImmediate(() => fail(error));
-      const ready = Promise.reject(error);
-      ready.catch(() => undefined);
-      return { ready, close: stop };
-    }
-    const deliver = (events: KvEvent[]): void => {
-      if (done) return;
-      let converted: WatchEvent[];
-      try {
-        converted = events.map((e) => this.watchEvent(e));
-      } catch (error) {
-        fail(
-          error instanceof StoreError
-            ? error
-            : new StoreError('Internal', String(error), { cause: error }),
-        );
-        return;
-      }
-      listener(converted);
-    };
-    const watch = this.backend.watch(
-      prefixRange(this.layout.objects),
-      afterRevision + 1,
-      deliver,
-      fail,
-    );
-    handle.watch = watch;
-    if (done) void watch.close();
-    else this.watches.add(watch);
-    const ready = this.checkWatchable(afterRevision + 1).catch((error: unknown) => {
-      const failure = error instanceof StoreError ? error : new StoreError('Internal', String(error), { cause: error });
-      fail(failure);
-      throw failure;
-    });
-    // Callers that only use onError need not observe `ready`.
-    ready.catch(() => undefined);
-    return { ready, close: stop };
-  }
-
-  /** Fails with Compacted when `revision` can no longer be read (so not watched either). */
-  private async checkWatchable(revision: number): Promise<void> {
-    const current = await this.backend.currentRevision();
-    if (revision > current) return;
-    await this.backend.range(prefixRange(this.layout.objects), { revision, limit: 1 });
-  }
-
-  private watchEvent(event: KvEvent): WatchEvent {
-    if (event.type === 'put') {
-      const object = decodeObject(event.value ?? '', event.key);
-      return {
-        type: event.version === 1 ? 'ADDED' : 'MODIFIED',
-        revision: event.revision,
-        object: present(object, event.revision),
-      };
-    }
-    const object =
-      event.previous === undefined
-        ? this.objectFromKey(event.key)
-        : decodeObject(event.previous, event.key);
-    return { type: 'DELETED', revision: event.revision, object: present(object, event.revision) };
-  }
-
-  /** A bare object named by its key, for a delete whose previous value etcd no longer had. */
-  private objectFromKey(key: string): CrosswayObject {
-    const id = this.layout.idOfObjectKey(key);
-    if (id === undefined)
-      throw new StoreError('Internal', `unexpected key ${key} under the objects prefix`);
-    const metadata =
-      id.namespace === undefined ? { name: id.name } : { name: id.name, namespace: id.namespace };
-    return { apiVersion: API_VERSION, kind: id.kind, metadata, spec: {} };
+    return startWatch(host, afterRevision, listener, onError, options);
   }
 
   async revision(): Promise<number> {

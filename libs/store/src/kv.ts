@@ -16,7 +16,15 @@ export interface KvEntry {
 /** Pins a key: absent when modRevision is 0; `exists` only asks that it is present. */
 export type KvCompare = { key: string; modRevision: number } | { key: string; exists: true };
 
-export type KvWrite = { type: 'put'; key: string; value: string } | { type: 'delete'; key: string };
+export type KvWrite =
+  /** `lease`: the key is deleted when that lease expires or is revoked. */
+  { type: 'put'; key: string; value: string; lease?: string } | { type: 'delete'; key: string };
+
+export interface KvLease {
+  id: string;
+  /** The TTL granted (etcd counts whole seconds, so it may be longer than asked). */
+  ttlMs: number;
+}
 
 export interface KvEvent {
   type: 'put' | 'delete';
@@ -35,7 +43,7 @@ export interface KvWatch {
 }
 
 export interface KvBackend {
-  /** Reads keys at one revision (several revisions if there are more than a request may carry). */
+  /** Reads keys at one revision, however many there are. */
   read(keys: readonly string[]): Promise<{ revision: number; entries: Map<string, KvEntry> }>;
   /**
    * Keys in [start, end) in key order, at `revision` (default: now). `revision` in the
@@ -52,6 +60,12 @@ export interface KvBackend {
     writes: readonly KvWrite[],
   ): Promise<{ succeeded: boolean; revision: number }>;
   currentRevision(): Promise<number>;
+  /** A lease that expires `ttlMs` after it was granted or last kept alive. */
+  grantLease(ttlMs: number): Promise<KvLease>;
+  /** Renews the lease; false if it has expired or was revoked (its keys are gone). */
+  keepLeaseAlive(id: string): Promise<boolean>;
+  /** Ends the lease now, deleting its keys; nothing if it is already gone. */
+  revokeLease(id: string): Promise<void>;
   /** No-op if already compacted that far; InvalidArgument for a future revision. */
   compact(revision: number): Promise<void>;
   /** Events in [startRevision, ...) for keys in range, one batch per delivery, in order. */

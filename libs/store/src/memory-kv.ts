@@ -1,9 +1,10 @@
 // An in-memory MVCC key space with etcd's semantics: one revision counter, a history
 // of versions per key (so reads at an old revision and watches from one work),
-// compaction that forgets history, and watches delivered asynchronously in order.
+// compaction that forgets history, leases, and watches delivered asynchronously in order.
 import { StoreError } from './errors';
 import { compareKeys, type KeyRange } from './keys';
-import type { KvBackend, KvCompare, KvEntry, KvEvent, KvWatch, KvWrite } from './kv';
+import type { KvBackend, KvCompare, KvEntry, KvEvent, KvLease, KvWatch, KvWrite } from './kv';
+import { MemoryLeases } from './memory-leases';
 
 interface Version {
   revision: number;
@@ -34,11 +35,14 @@ export class MemoryKv implements KvBackend {
   private events: KvEvent[] = [];
   private watchers = new Set<Watcher>();
   private closed = false;
+  private readonly leases = new MemoryLeases(() => {
+    if (!this.closed) this.expireLeases();
+  });
 
   async read(
     keys: readonly string[],
   ): Promise<{ revision: number; entries: Map<string, KvEntry> }> {
-    this.checkOpen();
+    this.ready();
     const entries = new Map<string, KvEntry>();
     for (const key of keys) {
       const entry = this.entryAt(key, this.revision);
@@ -51,7 +55,7 @@ export class MemoryKv implements KvBackend {
     range: KeyRange,
     options: { revision?: number; limit?: number },
   ): Promise<{ revision: number; entries: KvEntry[]; more: boolean }> {
-    this.checkOpen();
+    this.ready();
     const revision = options.revision ?? this.revision;
     this.checkReadable(revision);
     const limit = options.limit !== undefined && options.limit > 0 ? options.limit : Infinity;
@@ -71,51 +75,42 @@ export class MemoryKv implements KvBackend {
     compares: readonly KvCompare[],
     writes: readonly KvWrite[],
   ): Promise<{ succeeded: boolean; revision: number }> {
-    this.checkOpen();
+    this.ready();
     const holds = compares.every((c) => {
       const entry = this.entryAt(c.key, this.revision);
       return 'exists' in c ? entry !== undefined : (entry?.modRevision ?? 0) === c.modRevision;
     });
     if (!holds) return { succeeded: false, revision: this.revision };
-    const revision = this.revision + 1;
-    const batch: KvEvent[] = [];
     for (const write of writes) {
-      const current = this.entryAt(write.key, this.revision);
-      if (write.type === 'put') {
-        const version = (current?.version ?? 0) + 1;
-        this.append(write.key, {
-          revision,
-          createRevision: current?.createRevision ?? revision,
-          version,
-          value: write.value,
-        });
-        batch.push({ type: 'put', key: write.key, revision, value: write.value, version });
-      } else if (current !== undefined) {
-        this.append(write.key, { revision, createRevision: 0, version: 0, value: undefined });
-        batch.push({
-          type: 'delete',
-          key: write.key,
-          revision,
-          version: 0,
-          previous: current.value,
-        });
-      }
+      if (write.type === 'put' && write.lease !== undefined && !this.leases.has(write.lease))
+        throw new StoreError('NotFound', `lease ${write.lease} not found`);
     }
-    if (batch.length > 0) {
-      this.revision = revision;
-      this.events.push(...batch);
-      for (const watcher of this.watchers) this.enqueue(watcher, batch);
-    }
+    this.apply(writes);
     return { succeeded: true, revision: this.revision };
   }
 
+  async grantLease(ttlMs: number): Promise<KvLease> {
+    this.ready();
+    return this.leases.grant(ttlMs);
+  }
+
+  async keepLeaseAlive(id: string): Promise<boolean> {
+    this.ready();
+    return this.leases.keepAlive(id);
+  }
+
+  async revokeLease(id: string): Promise<void> {
+    this.ready();
+    this.apply(this.leases.revoke(id).map((key) => ({ type: 'delete', key })));
+  }
+
   async currentRevision(): Promise<number> {
-    this.checkOpen();
+    this.ready();
     return this.revision;
   }
 
   async compact(revision: number): Promise<void> {
-    this.checkOpen();
+    this.ready();
     if (revision > this.revision) {
       throw new StoreError(
         'InvalidArgument',
@@ -172,6 +167,7 @@ export class MemoryKv implements KvBackend {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.leases.close();
     for (const watcher of this.watchers) watcher.pending = [];
     this.watchers.clear();
   }
@@ -195,6 +191,52 @@ export class MemoryKv implements KvBackend {
 
   private checkOpen(): void {
     if (this.closed) throw new StoreError('Unavailable', 'the store is closed');
+  }
+
+  /** Every call starts here: expired leases are deleted before anything is read or written. */
+  private ready(): void {
+    this.checkOpen();
+    this.expireLeases();
+  }
+
+  /** Each expired lease's keys go at one revision, as etcd revokes a lease. */
+  private expireLeases(): void {
+    for (const keys of this.leases.expire())
+      this.apply(keys.map((key) => ({ type: 'delete', key })));
+  }
+
+  /** Writes at one new revision (none if nothing changes) and tells the watchers. */
+  private apply(writes: readonly KvWrite[]): void {
+    const revision = this.revision + 1;
+    const batch: KvEvent[] = [];
+    for (const write of writes) {
+      const current = this.entryAt(write.key, this.revision);
+      if (write.type === 'put') {
+        const version = (current?.version ?? 0) + 1;
+        this.append(write.key, {
+          revision,
+          createRevision: current?.createRevision ?? revision,
+          version,
+          value: write.value,
+        });
+        this.leases.put(write.key, write.lease);
+        batch.push({ type: 'put', key: write.key, revision, value: write.value, version });
+      } else if (current !== undefined) {
+        this.append(write.key, { revision, createRevision: 0, version: 0, value: undefined });
+        this.leases.deleted(write.key);
+        batch.push({
+          type: 'delete',
+          key: write.key,
+          revision,
+          version: 0,
+          previous: current.value,
+        });
+      }
+    }
+    if (batch.length === 0) return;
+    this.revision = revision;
+    this.events.push(...batch);
+    for (const watcher of this.watchers) this.enqueue(watcher, batch);
   }
 
   private checkReadable(revision: number): void {

@@ -6,7 +6,7 @@ import { decodeObject, decodeStatus, encodeObject } from './codec';
 import { StoreError, type StoreErrorCode } from './errors';
 import { describeId } from './keys';
 import type { KvCompare, KvEntry, KvWrite } from './kv';
-import { buildCreated, buildUpdated, type MetadataSource } from './metadata';
+import { buildCreated, buildUpdated, present, type MetadataSource } from './metadata';
 import type { ObjectId, TxOp } from './types';
 
 export interface ResolvedOp {
@@ -23,10 +23,16 @@ export type PlannedResult =
   | { outcome: 'unchanged'; object: CrosswayObject; modRevision: number; status?: ObjectStatus }
   | { outcome: 'deleted'; object: CrosswayObject; modRevision: number; status?: ObjectStatus };
 
-export interface TxPlan {
+/** What one operation asks of etcd: nothing when it changes nothing. */
+export interface OpWrites {
   compares: KvCompare[];
   writes: KvWrite[];
+}
+
+export interface TxPlan extends OpWrites {
   results: PlannedResult[];
+  /** Per operation, the part of `compares` and `writes` it contributes. */
+  perOp: OpWrites[];
 }
 
 /** Parses a resourceVersion a client sent; InvalidArgument if it is no revision. */
@@ -59,12 +65,22 @@ function expectedOf(op: TxOp): string | undefined {
   return op.op === 'update' || op.op === 'delete' ? op.expectedResourceVersion : undefined;
 }
 
+/**
+ * Plans `ops` against `entries`. `total` is the size of the whole request, for error
+ * messages when `ops` is only part of it.
+ */
 export function planTransaction(
   ops: readonly ResolvedOp[],
   entries: ReadonlyMap<string, KvEntry>,
   source: MetadataSource,
+  total: number = ops.length,
 ): TxPlan {
-  const plan: TxPlan = { compares: [], writes: [], results: [] };
+  const plan: TxPlan = { compares: [], writes: [], results: [], perOp: [] };
+  const add = (compare: KvCompare, ...writes: KvWrite[]): void => {
+    plan.compares.push(compare);
+    plan.writes.push(...writes);
+    plan.perOp.push({ compares: [compare], writes });
+  };
   for (const resolved of ops) {
     const { op, id, key, statusKey } = resolved;
     const entry = entries.get(key);
@@ -73,14 +89,13 @@ export function planTransaction(
     const status =
       statusEntry === undefined ? undefined : decodeStatus(statusEntry.value, statusKey);
     const fail = (code: StoreErrorCode, message: string): StoreError =>
-      failure(resolved, ops.length, code, message);
+      failure(resolved, total, code, message);
 
     if (entry === undefined || current === undefined) {
       if (op.op === 'update' || op.op === 'delete')
         throw fail('NotFound', `${describeId(id)} not found`);
       const created = buildCreated(op.object, source);
-      plan.compares.push({ key, modRevision: 0 });
-      plan.writes.push({ type: 'put', key, value: encodeObject(created) });
+      add({ key, modRevision: 0 }, { type: 'put', key, value: encodeObject(created) });
       plan.results.push({ outcome: 'written', object: created });
       continue;
     }
@@ -94,8 +109,7 @@ export function planTransaction(
     }
     const pinned = { key, modRevision: entry.modRevision };
     if (op.op === 'delete') {
-      plan.compares.push(pinned);
-      plan.writes.push({ type: 'delete', key }, { type: 'delete', key: statusKey });
+      add(pinned, { type: 'delete', key }, { type: 'delete', key: statusKey });
       plan.results.push(
         withStatus({ outcome: 'deleted', object: current, modRevision: entry.modRevision }, status),
       );
@@ -103,6 +117,7 @@ export function planTransaction(
     }
     const next = buildUpdated(op.object, current, source);
     if (next === undefined) {
+      plan.perOp.push({ compares: [], writes: [] });
       plan.results.push(
         withStatus(
           { outcome: 'unchanged', object: current, modRevision: entry.modRevision },
@@ -111,8 +126,7 @@ export function planTransaction(
       );
       continue;
     }
-    plan.compares.push(pinned);
-    plan.writes.push({ type: 'put', key, value: encodeObject(next) });
+    add(pinned, { type: 'put', key, value: encodeObject(next) });
     plan.results.push(withStatus({ outcome: 'written', object: next }, status));
   }
   return plan;
@@ -120,4 +134,10 @@ export function planTransaction(
 
 function withStatus<R extends PlannedResult>(result: R, status: ObjectStatus | undefined): R {
   return status === undefined ? result : { ...result, status };
+}
+
+/** What an operation returns, given the revision its write was committed at. */
+export function presentResult(planned: PlannedResult, revision: number): CrosswayObject {
+  const resourceVersion = planned.outcome === 'written' ? revision : planned.modRevision;
+  return present(planned.object, resourceVersion, planned.status);
 }

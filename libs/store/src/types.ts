@@ -73,6 +73,55 @@ export interface Watch {
 }
 
 export type WatchListener = (events: WatchEvent[]) => void;
+
+/**
+ * A record that a write too large for one etcd transaction is in progress: readers that
+ * must see whole applies (the control plane's snapshots) wait while one is open.
+ */
+export interface ApplyMarker {
+  id: string;
+  /** When the write started, RFC 3339. */
+  startedAt: string;
+  /** Operations in the write. */
+  operations: number;
+  /** Who writes, as the writer labelled it (an apply's owner, a request id). */
+  owner?: string;
+}
+
+/** A marker opening, or closing (written to the end, rolled back, or expired). */
+export type ApplyMarkerChange =
+  | { type: 'OPENED'; revision: number; marker: ApplyMarker }
+  | { type: 'CLOSED'; revision: number; id: string };
+
+export interface WatchOptions {
+  /**
+   * Also reports apply markers opening and closing, on the same stream as the events:
+   * calls to it and to the listener come in revision order.
+   */
+  onApplyMarker?: (change: ApplyMarkerChange) => void;
+}
+
+export interface WriteProgress {
+  /** Operations committed so far (of those that change something). */
+  written: number;
+  /** Operations that change something. */
+  total: number;
+}
+
+export interface WriteAllOptions {
+  /** Recorded in the apply marker, for whoever lists open markers. */
+  owner?: string;
+  /**
+   * Called after each chunk a chunked write commits. The next chunk waits for a
+   * returned promise; a throw or rejection fails (and rolls back) the write.
+   */
+  onProgress?: (progress: WriteProgress) => void | Promise<void>;
+  /**
+   * How long the marker outlives a writer that stops renewing it (it renews before
+   * each chunk). Default 30 000 ms; etcd rounds up to whole seconds.
+   */
+  markerTtlMs?: number;
+}
 /** Called at most once; the watch is dead afterwards. Compacted means: re-list. */
 export type WatchErrorListener = (error: StoreError) => void;
 
@@ -97,15 +146,35 @@ export interface Store {
   update(object: CrosswayObject, options?: WriteOptions): Promise<CrosswayObject>;
   /** Returns the deleted object; its status goes with it. */
   delete(id: ObjectId, options?: WriteOptions): Promise<CrosswayObject>;
-  /** All or nothing: one failing operation fails the whole transaction. */
+  /**
+   * All or nothing: one failing operation fails the whole transaction. One etcd
+   * transaction, so at most 128 operations and 1.5 MiB (TooLarge beyond).
+   */
   transaction(ops: readonly TxOp[]): Promise<TxResult>;
+  /**
+   * All or nothing, any size. A set that fits one etcd transaction is exactly one
+   * transaction(). A larger one is planned at one revision (so AlreadyExists, NotFound
+   * and Conflict come before anything is written), then committed in chunks under an
+   * apply marker, each chunk pinned to that revision; if a chunk fails, the chunks
+   * already committed are rolled back and the chunk's error is thrown. The marker is
+   * closed in every case. Results are as transaction()'s; `revision` is the last chunk's.
+   */
+  writeAll(ops: readonly TxOp[], options?: WriteAllOptions): Promise<TxResult>;
+  /** Apply markers open now (or at `revision`), sorted by id. */
+  openApplyMarkers(options?: { revision?: number }): Promise<ApplyMarker[]>;
   /** Stored apart from the object: never changes its resourceVersion or generation. */
   setStatus(id: ObjectId, status: ObjectStatus): Promise<void>;
   /**
    * Delivers every change with revision > afterRevision, in revision order, in
-   * batches. If afterRevision + 1 was compacted, onError gets Compacted.
+   * batches. If afterRevision + 1 was compacted, onError gets Compacted. With
+   * `options.onApplyMarker`, apply markers opening and closing come on the same stream.
    */
-  watch(afterRevision: number, listener: WatchListener, onError: WatchErrorListener): Watch;
+  watch(
+    afterRevision: number,
+    listener: WatchListener,
+    onError: WatchErrorListener,
+    options?: WatchOptions,
+  ): Watch;
   /** The store's current revision. */
   revision(): Promise<number>;
   /** Forgets history before `revision`; lists and watches from older revisions fail with Compacted. */

@@ -112,6 +112,45 @@ describe('EtcdStore against a failing etcd', () => {
     await waitFor('the informer to catch up', () => cache.size === 1 && cache.has('b'), 15_000);
   });
 
+  it('a writer that dies mid-write holds readers back only until its marker lease expires', async () => {
+    const etcd = await member();
+    const reader = storeOn(etcd.endpoint);
+    const writer = storeOn(etcd.endpoint);
+    const names = new Set<string>();
+    const informer = startInformer(reader, {
+      onSync: () => undefined,
+      onEvents: (events) => events.forEach((e) => names.add(e.object.metadata.name)),
+    });
+    cleanup.push(() => informer.close());
+    await informer.synced;
+    let resume: () => void = () => undefined;
+    let firstChunk = false;
+    const writing = storeError(
+      writer.writeAll(
+        Array.from({ length: 200 }, (_, i) => ({ op: 'create', object: service(`s${i}`) })),
+        {
+          markerTtlMs: 1000,
+          onProgress: () => {
+            firstChunk = true;
+            return new Promise<void>((resolve) => (resume = resolve));
+          },
+        },
+      ),
+    );
+    await waitFor('the first chunk', () => firstChunk);
+    // The writer's client goes away: no keep-alive, no rollback, no close of the marker.
+    await writer.close();
+    resume();
+    expect((await writing).code).toBe('Unavailable');
+    expect(await reader.openApplyMarkers()).toHaveLength(1);
+    expect(names.size).toBe(0);
+    const ms = await elapsed(() =>
+      waitFor('the marker to expire', () => names.size === 127, 10_000),
+    );
+    expect(ms).toBeLessThan(5000);
+    expect(await reader.openApplyMarkers()).toEqual([]);
+  });
+
   it('a killed etcd yields Unavailable within 5 seconds for every call, not a hang', async () => {
     const etcd = await member();
     const store = storeOn(etcd.endpoint);

@@ -116,7 +116,16 @@ export function registerApplyRoute(app: FastifyInstance, store: Store): void {
           ...(dryRun ? { dryRun: true } : {}),
         };
       }
-      const written = await storeCall(() => store.transaction(plan.ops));
+      // One etcd transaction when the set fits; otherwise chunks under an apply marker
+      // that readers honour, rolled back if any chunk fails.
+      const written = await storeCall(() =>
+        store.writeAll(plan.ops, {
+          ...(owner === undefined ? {} : { owner }),
+          onProgress: ({ written: done, total }) => {
+            request.log.info({ apply: { written: done, total } }, 'apply progress');
+          },
+        }),
+      );
       for (const result of plan.results) {
         if (result.action !== 'unchanged')
           request.audit({

@@ -1,7 +1,9 @@
 // The store contract (as Kuma's ExecuteStoreTests): every Store implementation runs
 // this same suite, etcd included, so they cannot drift apart.
 import { describe } from 'vitest';
+import { describeChunkedWrites } from './chunked-writes';
 import { describeCrud } from './crud';
+import { describeInformerMarkers } from './informer-markers';
 import { describeRecords } from './records';
 import { useContractContext, type StoreFactory } from './fixtures';
 import { describeStatusAndList } from './status-and-list';
@@ -15,8 +17,10 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     const ctx = useContractContext(factory);
     describeCrud(ctx);
     describeTransactions(ctx);
+    describeChunkedWrites(ctx);
     describeStatusAndList(ctx);
     describeWatch(ctx);
+    describeInformerMarkers(ctx);
     describeRecords(ctx);
   });
 }

@@ -1,0 +1,232 @@
+// Checks one snapshot the way Envoy would beyond PGV (duplicate domains, filter chain matches,
+// addresses and names) and for consistency (every referenced resource is defined), as
+// go-control-plane's Snapshot.Consistent does. Pure: problems come back, nothing is thrown
+// for bad resources.
+import protobuf from 'protobufjs';
+import { checkedFromObject, type ProtoOptions } from '../checked-from-object.ts';
+import { isJsonObject, isRecord, type JsonObject } from '../json.ts';
+import { loadEnvoyProtos } from '../load-envoy-protos.ts';
+import { toProto3Json } from '../proto3-json.ts';
+import { toBytes } from '../scalars.ts';
+import {
+  lookupMessageType,
+  RESOURCE_KINDS as KINDS,
+  RESOURCE_TYPES,
+  typeNameFromUrl,
+  type ResourceKind,
+} from '../type-url.ts';
+import { checkFilterChains, listenerAddresses } from './listener-checks.ts';
+import { MISSING_CODES, type LocalProblem, type SnapshotProblemCode } from './problem.ts';
+import { REFERENCE_FIELDS, type Reference } from './references.ts';
+import { checkDomains } from './route-checks.ts';
+import { text, visitMessages } from './visit.ts';
+
+/** Resources of one snapshot: plain objects (either accepted form), JSON with `@type`, or Anys. */
+export type SnapshotResources = { readonly [kind in ResourceKind]?: readonly unknown[] };
+
+export type { SnapshotProblemCode } from './problem.ts';
+
+export interface SnapshotProblem {
+  /** Kind of the resource the problem is in. */
+  readonly type: ResourceKind;
+  /** Its name (cluster_name for endpoints); `#<index>` when it has none. */
+  readonly name: string;
+  /** Field path inside that resource. */
+  readonly path: string;
+  readonly code: SnapshotProblemCode;
+  readonly message: string;
+}
+
+export interface SnapshotCheckOptions extends ProtoOptions {
+  /** Clusters defined statically in the bootstrap, which references may name. */
+  readonly staticClusters?: readonly string[];
+  /** Secrets defined statically in the bootstrap. */
+  readonly staticSecrets?: readonly string[];
+}
+
+const NAME_FIELD: Record<ResourceKind, string> = {
+  listeners: 'name',
+  routes: 'name',
+  clusters: 'name',
+  endpoints: 'cluster_name',
+  secrets: 'name',
+};
+
+interface Entry {
+  readonly kind: ResourceKind;
+  readonly name: string;
+  readonly json: JsonObject;
+}
+
+export function checkSnapshot(
+  resources: SnapshotResources,
+  options: SnapshotCheckOptions = {},
+): readonly SnapshotProblem[] {
+  const root = options.root ?? loadEnvoyProtos();
+  const problems: SnapshotProblem[] = [];
+  const entries: Entry[] = [];
+  // Invalid resources are reported once; references to them are not reported as missing.
+  const invalid: { kind: ResourceKind; name: string }[] = [];
+  for (const kind of KINDS) {
+    (resources[kind] ?? []).forEach((resource, index) => {
+      const json = canonical(kind, resource, root, (path, code, message) =>
+        problems.push({ type: kind, name: nameOf(kind, resource, index), path, code, message }),
+      );
+      if (json !== undefined) {
+        entries.push({ kind, name: text(json[NAME_FIELD[kind]]) ?? `#${index}`, json });
+      } else if (!nameOf(kind, resource, index).startsWith('#')) {
+        invalid.push({ kind, name: nameOf(kind, resource, index) });
+      }
+    });
+  }
+
+  // Sorted by name, so which of two clashing resources gets the problem does not depend on
+  // the order they were given in.
+  entries.sort(
+    (a, b) => KINDS.indexOf(a.kind) - KINDS.indexOf(b.kind) || compareText(a.name, b.name),
+  );
+  const defined = definedNames(entries, problems);
+  for (const name of options.staticClusters ?? []) defined.clusters.add(name);
+  for (const name of options.staticSecrets ?? []) defined.secrets.add(name);
+  for (const { kind, name } of invalid) defined[kind].add(name);
+
+  const addresses = new Map<string, string>();
+  for (const entry of entries) {
+    const add = (local: LocalProblem) =>
+      problems.push({ type: entry.kind, name: entry.name, ...local });
+    const references: Reference[] = [];
+    visitMessages(
+      root,
+      lookupMessageType(root, RESOURCE_TYPES[entry.kind]),
+      entry.json,
+      '',
+      (typeName, message, path) => {
+        references.push(...(REFERENCE_FIELDS.get(typeName)?.(message, path) ?? []));
+        if (typeName === RESOURCE_TYPES.routes) checkDomains(message, path).forEach(add);
+        if (typeName === RESOURCE_TYPES.listeners) checkFilterChains(message, path).forEach(add);
+      },
+    );
+    for (const reference of references) {
+      if (defined[reference.kind].has(reference.name)) continue;
+      add({
+        code: MISSING_CODES[reference.kind],
+        path: reference.path,
+        message: `${reference.via} names ${singular(reference.kind)} '${reference.name}', which the snapshot does not define`,
+      });
+    }
+    if (entry.kind === 'listeners') {
+      for (const { key, path } of listenerAddresses(entry.json)) {
+        const owner = addresses.get(key);
+        if (owner === undefined) addresses.set(key, entry.name);
+        else
+          add({
+            code: 'duplicate-address',
+            path,
+            message: `${key} is already bound by listener '${owner}'`,
+          });
+      }
+    }
+  }
+  return problems.sort(compareProblems);
+}
+
+type Report = (path: string, code: SnapshotProblemCode, message: string) => void;
+
+/** The resource in proto3 JSON, or undefined after reporting why it is not a valid resource. */
+function canonical(kind: ResourceKind, resource: unknown, root: protobuf.Root, report: Report) {
+  const typeName = RESOURCE_TYPES[kind];
+  let object = resource;
+  if (isRecord(object) && typeof object.type_url === 'string' && 'value' in object) {
+    const bytes = toBytes(object.value);
+    const type = lookupMessageType(root, typeName);
+    if (typeNameFromUrl(object.type_url) !== typeName || bytes === undefined) {
+      report('', 'invalid-resource', `an Any of ${object.type_url} is not a ${typeName}`);
+      return undefined;
+    }
+    try {
+      object = type.decode(bytes);
+    } catch {
+      report('', 'invalid-resource', `the bytes do not decode as ${typeName}`);
+      return undefined;
+    }
+  } else if (isRecord(object) && '@type' in object) {
+    const { '@type': url, ...fields } = object;
+    if (typeof url !== 'string' || typeNameFromUrl(url) !== typeName) {
+      report('@type', 'invalid-resource', `'@type' must name ${typeName}`);
+      return undefined;
+    }
+    object = fields;
+  }
+  const checked = checkedFromObject(typeName, object, { root });
+  if (!checked.ok) {
+    for (const problem of checked.problems)
+      report(problem.path, 'invalid-resource', problem.message);
+    return undefined;
+  }
+  const json = toProto3Json(checked.message);
+  return isJsonObject(json) ? json : undefined;
+}
+
+function nameOf(kind: ResourceKind, resource: unknown, index: number): string {
+  if (resource instanceof protobuf.Message || isRecord(resource)) {
+    const name = Reflect.get(resource, NAME_FIELD[kind]);
+    if (typeof name === 'string' && name !== '') return name;
+  }
+  return `#${index}`;
+}
+
+function definedNames(entries: readonly Entry[], problems: SnapshotProblem[]) {
+  const defined: Record<ResourceKind, Set<string>> = {
+    listeners: new Set(),
+    routes: new Set(),
+    clusters: new Set(),
+    endpoints: new Set(),
+    secrets: new Set(),
+  };
+  for (const { kind, name, json } of entries) {
+    const field = NAME_FIELD[kind];
+    if (text(json[field]) === undefined) {
+      problems.push({
+        type: kind,
+        name,
+        path: field,
+        code: 'missing-name',
+        message: `${field} is required`,
+      });
+    } else if (defined[kind].has(name)) {
+      problems.push({
+        type: kind,
+        name,
+        path: field,
+        code: 'duplicate-name',
+        message: `two ${kind} are named '${name}'`,
+      });
+    }
+    defined[kind].add(name);
+  }
+  return defined;
+}
+
+function singular(kind: ResourceKind): string {
+  return {
+    listeners: 'listener',
+    routes: 'route configuration',
+    clusters: 'cluster',
+    endpoints: 'cluster load assignment',
+    secrets: 'secret',
+  }[kind];
+}
+
+function compareProblems(a: SnapshotProblem, b: SnapshotProblem): number {
+  return (
+    KINDS.indexOf(a.type) - KINDS.indexOf(b.type) ||
+    compareText(a.name, b.name) ||
+    compareText(a.path, b.path) ||
+    compareText(a.code, b.code) ||
+    compareText(a.message, b.message)
+  );
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import {
+  checkSnapshot,
+  encodeAny,
+  RESOURCE_KINDS,
+  RESOURCE_TYPES,
+  typeUrl,
+  type SnapshotProblem,
+} from '../src/index.ts';
+import { baseSnapshot, readFixture, type Snapshot } from './fixtures.ts';
+
+interface Case {
+  case: string;
+  add: Partial<Snapshot>;
+  expect: Pick<SnapshotProblem, 'type' | 'name' | 'path' | 'code'>[];
+}
+
+function isCase(value: unknown): value is Case {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'case' in value &&
+    'add' in value &&
+    'expect' in value
+  );
+}
+
+const raw = readFixture('snapshot-cases.yaml');
+const cases: Case[] = Array.isArray(raw) ? raw.filter(isCase) : [];
+
+function brief(problems: readonly SnapshotProblem[]) {
+  return problems.map(({ type, name, path, code }) => ({ type, name, path, code }));
+}
+
+describe('checkSnapshot', () => {
+  it('finds nothing wrong with the consistent fixture snapshot', () => {
+    expect(checkSnapshot(baseSnapshot())).toEqual([]);
+  });
+
+  it.each(cases.map((c) => [c.case, c] as const))('%s', (_name, testCase) => {
+    const snapshot = baseSnapshot();
+    for (const kind of RESOURCE_KINDS) snapshot[kind].push(...(testCase.add[kind] ?? []));
+    expect(brief(checkSnapshot(snapshot))).toEqual(testCase.expect);
+  });
+
+  it('explains a missing reference in its message', () => {
+    const snapshot = baseSnapshot();
+    snapshot.endpoints = snapshot.endpoints.filter(
+      (e) => e.cluster_name !== 'outbound|5432||db.shop',
+    );
+    expect(checkSnapshot(snapshot)).toEqual([
+      {
+        type: 'clusters',
+        name: 'outbound|5432||db.shop',
+        path: 'name',
+        code: 'missing-endpoints',
+        message:
+          "EDS cluster names cluster load assignment 'outbound|5432||db.shop', which the snapshot does not define",
+      },
+    ]);
+  });
+
+  it('lets references name clusters and secrets of the bootstrap', () => {
+    const snapshot = baseSnapshot();
+    snapshot.clusters = snapshot.clusters.filter((c) => c.name !== 'outbound|5432||db.shop');
+    snapshot.secrets = snapshot.secrets.filter((s) => s.name !== 'mesh-roots');
+    expect(brief(checkSnapshot(snapshot)).map((p) => p.code)).toEqual([
+      'missing-cluster',
+      'missing-secret',
+    ]);
+    const options = { staticClusters: ['outbound|5432||db.shop'], staticSecrets: ['mesh-roots'] };
+    expect(checkSnapshot(snapshot, options)).toEqual([]);
+  });
+
+  it('takes resources as encoded Anys or as JSON with @type', () => {
+    const snapshot = baseSnapshot();
+    const mixed = {
+      ...snapshot,
+      clusters: snapshot.clusters.map((c) => encodeAny(RESOURCE_TYPES.clusters, c)),
+      secrets: snapshot.secrets.map((s) => ({ '@type': typeUrl(RESOURCE_TYPES.secrets), ...s })),
+    };
+    expect(checkSnapshot(mixed)).toEqual([]);
+    const wrong = { ...snapshot, secrets: [encodeAny(RESOURCE_TYPES.clusters, { name: 'x' })] };
+    expect(brief(checkSnapshot(wrong))).toContainEqual({
+      type: 'secrets',
+      name: '#0',
+      path: '',
+      code: 'invalid-resource',
+    });
+  });
+
+  it('reports the same problems whatever order the resources come in', () => {
+    const snapshot = baseSnapshot();
+    snapshot.listeners.push({ ...snapshot.listeners[0]!, name: 'a-clone' });
+    const forward = checkSnapshot(snapshot);
+    const reversed = Object.fromEntries(
+      RESOURCE_KINDS.map((kind) => [kind, [...snapshot[kind]].reverse()]),
+    );
+    expect(checkSnapshot(reversed)).toEqual(forward);
+    expect(brief(forward)).toEqual([
+      {
+        type: 'listeners',
+        name: 'edge/shop/web/https',
+        path: 'address',
+        code: 'duplicate-address',
+      },
+    ]);
+  });
+});
