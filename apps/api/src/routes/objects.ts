@@ -11,6 +11,7 @@ import {
 } from '@crossway/model';
 import type { ObjectId, Store } from '@crossway/store';
 import { requireAccess } from '../auth/plugin';
+import type { AccessRequest, Verb } from '../auth/rbac';
 import { applyMergePatch, isPlainObject } from '../merge-patch';
 import { singleObject, validateAt } from '../object-input';
 import { ApiProblem } from '../problems';
@@ -94,6 +95,20 @@ function idOf(descriptor: AnyKindDescriptor, params: Params): ObjectId {
     : { kind: descriptor.kind, namespace: params.ns ?? '', name };
 }
 
+function accessTo(verb: Verb, id: ObjectId): AccessRequest {
+  return {
+    verb,
+    kind: id.kind,
+    ...(id.namespace === undefined ? {} : { namespace: id.namespace }),
+  };
+}
+
+async function getOrNotFound(store: Store, id: ObjectId, hint = ''): Promise<CrosswayObject> {
+  const object = await storeCall(() => store.get(id));
+  if (!object) throw new ApiProblem('NotFound', `${describeId(id)} not found${hint}`);
+  return object;
+}
+
 function describeId(id: ObjectId): string {
   return `${id.kind} ${id.namespace === undefined ? id.name : `${id.namespace}/${id.name}`}`;
 }
@@ -158,13 +173,8 @@ export function registerObjectRoutes(app: FastifyInstance, store: Store): void {
       { schema: { tags, summary: `Read a ${descriptor.kind}` } },
       async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
         const id = idOf(descriptor, request.params);
-        requireAccess(request, {
-          verb: 'get',
-          kind: descriptor.kind,
-          ...(id.namespace === undefined ? {} : { namespace: id.namespace }),
-        });
-        const object = await storeCall(() => store.get(id));
-        if (!object) throw new ApiProblem('NotFound', `${describeId(id)} not found`);
+        requireAccess(request, accessTo('get', id));
+        const object = await getOrNotFound(store, id);
         void reply.header('etag', etag(object));
         return redactSecret(object);
       },
@@ -207,21 +217,12 @@ export function registerObjectRoutes(app: FastifyInstance, store: Store): void {
           ...(id.namespace === undefined ? {} : { namespace: id.namespace }),
           name: id.name,
         });
-        requireAccess(
-          request,
-          {
-            verb: 'update',
-            kind: descriptor.kind,
-            ...(id.namespace === undefined ? {} : { namespace: id.namespace }),
-          },
-          object,
+        requireAccess(request, accessTo('update', id), object);
+        const stored = await getOrNotFound(
+          store,
+          id,
+          ' (PUT does not create; POST to the collection)',
         );
-        const stored = await storeCall(() => store.get(id));
-        if (!stored)
-          throw new ApiProblem(
-            'NotFound',
-            `${describeId(id)} not found (PUT does not create; POST to the collection)`,
-          );
         if (precondition !== undefined && stored.metadata.resourceVersion !== precondition) {
           throw new ApiProblem(
             'PreconditionFailed',
@@ -272,13 +273,8 @@ export function registerObjectRoutes(app: FastifyInstance, store: Store): void {
         }
         const patch = singleObject(request.body);
         const precondition = ifMatch(request) ?? bodyResourceVersion(patch);
-        requireAccess(request, {
-          verb: 'patch',
-          kind: descriptor.kind,
-          ...(id.namespace === undefined ? {} : { namespace: id.namespace }),
-        });
-        const stored = await storeCall(() => store.get(id));
-        if (!stored) throw new ApiProblem('NotFound', `${describeId(id)} not found`);
+        requireAccess(request, accessTo('patch', id));
+        const stored = await getOrNotFound(store, id);
         if (precondition !== undefined && stored.metadata.resourceVersion !== precondition) {
           throw new ApiProblem(
             ifMatch(request) !== undefined ? 'PreconditionFailed' : 'Conflict',
@@ -313,11 +309,7 @@ export function registerObjectRoutes(app: FastifyInstance, store: Store): void {
         ) => {
           const id = idOf(descriptor, request.params);
           const precondition = ifMatch(request);
-          requireAccess(request, {
-            verb: 'delete',
-            kind: descriptor.kind,
-            ...(id.namespace === undefined ? {} : { namespace: id.namespace }),
-          });
+          requireAccess(request, accessTo('delete', id));
           const expected = precondition ?? request.query.resourceVersion;
           const deleted = await storeCall(() =>
             store.delete(id, expected === undefined ? {} : { expectedResourceVersion: expected }),

@@ -4,10 +4,10 @@ import { boundedList, dnsLabel, hostname, re2Error } from '../primitives';
 import { backendRefs, parentRefs } from './references';
 import {
   headerMatches,
-  headerModifier,
-  requestMirror,
   retry,
   routeTimeouts,
+  filterTypesOnce,
+  sharedRouteFilters,
   uniqueBy,
 } from './route-common';
 
@@ -53,21 +53,9 @@ export const grpcRouteMatch = z.strictObject({
   headers: headerMatches.optional(),
 });
 
-export const grpcRouteFilter = z.discriminatedUnion(
-  'type',
-  [
-    z.strictObject({
-      type: z.literal('RequestHeaderModifier'),
-      requestHeaderModifier: headerModifier,
-    }),
-    z.strictObject({
-      type: z.literal('ResponseHeaderModifier'),
-      responseHeaderModifier: headerModifier,
-    }),
-    z.strictObject({ type: z.literal('RequestMirror'), requestMirror }),
-  ],
-  { error: 'type must be one of RequestHeaderModifier, ResponseHeaderModifier, RequestMirror' },
-);
+export const grpcRouteFilter = z.discriminatedUnion('type', [...sharedRouteFilters], {
+  error: 'type must be one of RequestHeaderModifier, ResponseHeaderModifier, RequestMirror',
+});
 
 export const grpcRouteRule = z
   .strictObject({
@@ -80,16 +68,7 @@ export const grpcRouteRule = z
     retry: retry.optional(),
   })
   .superRefine((rule, ctx) => {
-    const types = rule.filters.map((f) => f.type);
-    rule.filters.forEach((f, index) => {
-      if (f.type !== 'RequestMirror' && types.indexOf(f.type) !== index) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['filters', index, 'type'],
-          message: `${f.type} may appear only once per rule`,
-        });
-      }
-    });
+    filterTypesOnce(rule.filters, ctx);
   });
 
 export const grpcRouteSpec = z

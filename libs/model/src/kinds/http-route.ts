@@ -13,10 +13,10 @@ import {
 import { backendRefs, parentRefs } from './references';
 import {
   headerMatches,
-  headerModifier,
-  requestMirror,
   retry,
   routeTimeouts,
+  filterTypesOnce,
+  sharedRouteFilters,
   uniqueBy,
   valueMatch,
 } from './route-common';
@@ -127,17 +127,9 @@ export const urlRewrite = z
 export const httpRouteFilter = z.discriminatedUnion(
   'type',
   [
-    z.strictObject({
-      type: z.literal('RequestHeaderModifier'),
-      requestHeaderModifier: headerModifier,
-    }),
-    z.strictObject({
-      type: z.literal('ResponseHeaderModifier'),
-      responseHeaderModifier: headerModifier,
-    }),
     z.strictObject({ type: z.literal('RequestRedirect'), requestRedirect }),
     z.strictObject({ type: z.literal('URLRewrite'), urlRewrite }),
-    z.strictObject({ type: z.literal('RequestMirror'), requestMirror }),
+    ...sharedRouteFilters,
     z.strictObject({ type: z.literal('CORS'), cors }),
   ],
   {
@@ -159,16 +151,8 @@ export const httpRouteRule = z
     retry: retry.optional(),
   })
   .superRefine((rule, ctx) => {
+    filterTypesOnce(rule.filters, ctx);
     const types = rule.filters.map((f) => f.type);
-    rule.filters.forEach((f, index) => {
-      if (f.type !== 'RequestMirror' && types.indexOf(f.type) !== index) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['filters', index, 'type'],
-          message: `${f.type} may appear only once per rule`,
-        });
-      }
-    });
     const redirect = rule.filters.findIndex((f) => f.type === 'RequestRedirect');
     if (redirect >= 0 && types.includes('URLRewrite')) {
       ctx.addIssue({

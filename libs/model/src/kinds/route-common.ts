@@ -186,3 +186,29 @@ export function uniqueBy<T>(
     seen.add(k);
   });
 }
+
+/** Filters HTTPRoute and GRPCRoute share, as discriminated-union members. */
+export const sharedRouteFilters = [
+  z.strictObject({
+    type: z.literal('RequestHeaderModifier'),
+    requestHeaderModifier: headerModifier,
+  }),
+  z.strictObject({
+    type: z.literal('ResponseHeaderModifier'),
+    responseHeaderModifier: headerModifier,
+  }),
+  z.strictObject({ type: z.literal('RequestMirror'), requestMirror }),
+] as const;
+
+/** Gateway API: each filter type at most once per rule, RequestMirror excepted. */
+export function filterTypesOnce(filters: readonly { type: string }[], ctx: z.RefinementCtx): void {
+  filters.forEach((f, index) => {
+    if (f.type !== 'RequestMirror' && filters.findIndex((g) => g.type === f.type) !== index) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['filters', index, 'type'],
+        message: `${f.type} may appear only once per rule`,
+      });
+    }
+  });
+}
