@@ -143,13 +143,15 @@ export const backoff = z
   });
 
 /** Retry settings. `on` takes Envoy's retry conditions (HTTP) and gRPC status names. */
+export const retryAttempts = z
+  .number()
+  .int('must be an integer')
+  .min(0, 'must be from 0 to 10')
+  .max(10, 'must be from 0 to 10');
+
 export const retry = z.strictObject({
-  attempts: z
-    .number()
-    .int('must be an integer')
-    .min(0, 'must be from 0 to 10')
-    .max(10, 'must be from 0 to 10')
-    .default(1),
+  /** Default 1 on a route rule; required in a TrafficPolicy. */
+  attempts: retryAttempts.default(1),
   perTryTimeout: duration.optional(),
   on: boundedList(z.enum([...HTTP_RETRY_ON, ...GRPC_RETRY_ON]), 12).optional(),
   /** HTTP status codes retried when `on` includes retriable-status-codes. */

@@ -10,7 +10,7 @@ import {
   positiveInt32,
 } from '../primitives';
 import { targetRef } from './references';
-import { backoff, GRPC_RETRY_ON, HTTP_RETRY_ON, routeTimeouts } from './route-common';
+import { retry, retryAttempts, routeTimeouts } from './route-common';
 
 export const trafficPolicyTimeouts = routeTimeouts.safeExtend({
   /** Idle time before an upstream or downstream connection is closed. */
@@ -19,24 +19,8 @@ export const trafficPolicyTimeouts = routeTimeouts.safeExtend({
   connect: duration.optional(),
 });
 
-const retries = z.strictObject({
-  attempts: z
-    .number()
-    .int('must be an integer')
-    .min(0, 'must be from 0 to 10')
-    .max(10, 'must be from 0 to 10'),
-  perTryTimeout: duration.optional(),
-  on: boundedList(z.enum([...HTTP_RETRY_ON, ...GRPC_RETRY_ON]), 12).optional(),
-  statusCodes: boundedList(
-    z
-      .number()
-      .int()
-      .min(100, 'must be an HTTP status 100-599')
-      .max(599, 'must be an HTTP status 100-599'),
-    16,
-  ).optional(),
-  backoff: backoff.optional(),
-});
+/** As a route rule's retry, but attempts must be given. */
+const retries = retry.extend({ attempts: retryAttempts });
 
 const connectionLimits = z
   .strictObject({
