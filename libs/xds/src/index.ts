@@ -1,4 +1,28 @@
-// @crossway/xds: the per-role IR, translation to Envoy resources, the snapshot
-// cache and the xDS protocol state machines (pure). Filled by the translation and
-// xDS server issues.
-export {};
+// @crossway/xds: the per-role IR, translation to Envoy resources and the snapshot
+// (pure). Flow: resolvePolicy → buildEdgeIr → translateEdge → buildSnapshot.
+export type * from './ir/edge-ir';
+export { buildEdgeIr } from './ir/build-edge-ir';
+export { clusterName, gatewayListenerName, gatewayPortName, secretName } from './ir/names';
+export {
+  ENVOY_TYPES,
+  RESOURCE_KIND_ORDER,
+  type EdgeBuilder,
+  type EnvoyResourceKind,
+  type EnvoyResources,
+} from './translate/resources';
+export { EDGE_PROFILE, translateEdge } from './translate/edge-profile';
+export { INVALID_BACKEND_CLUSTER } from './translate/route-action';
+export {
+  EDGE_HTTP_FILTERS,
+  HTTP_FILTER_ORDER,
+  type HttpFilterBuilder,
+} from './translate/http-filters';
+export {
+  buildSnapshot,
+  referencedSecrets,
+  type Snapshot,
+  type SnapshotKind,
+  type SnapshotOptions,
+  type SnapshotResource,
+} from './snapshot/build-snapshot';
+export { sha256, stableJson } from './snapshot/stable-json';

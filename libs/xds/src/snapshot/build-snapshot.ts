@@ -1,0 +1,100 @@
+// A snapshot: per resource kind, resources sorted by name, each with a content-hash
+// version, and a kind version hashing the names and resource versions. A cluster's
+// version is folded into its endpoints' version. Checked for consistency before use.
+import { checkSnapshot, type JsonObject, type SnapshotProblem } from '@crossway/protos';
+import {
+  RESOURCE_KIND_ORDER,
+  type EnvoyResourceKind,
+  type EnvoyResources,
+} from '../translate/resources';
+import { INVALID_BACKEND_CLUSTER } from '../translate/route-action';
+import { sha256, stableJson } from './stable-json';
+
+export interface SnapshotResource {
+  name: string;
+  version: string;
+  resource: JsonObject;
+}
+
+export interface SnapshotKind {
+  version: string;
+  resources: SnapshotResource[];
+}
+
+export interface Snapshot {
+  kinds: Record<EnvoyResourceKind, SnapshotKind>;
+  /** Consistency problems (empty when every reference resolves). */
+  problems: readonly SnapshotProblem[];
+}
+
+export interface SnapshotOptions {
+  /** Secrets served outside this snapshot (SDS is not translated yet). */
+  externalSecrets?: readonly string[];
+  /** Clusters that references may name without this snapshot defining them. */
+  externalClusters?: readonly string[];
+}
+
+function resourceName(kind: EnvoyResourceKind, resource: JsonObject): string {
+  const name = kind === 'endpoints' ? resource['cluster_name'] : resource['name'];
+  return typeof name === 'string' ? name : '';
+}
+
+function buildKind(
+  kind: EnvoyResourceKind,
+  list: readonly JsonObject[],
+  folded: ReadonlyMap<string, string>,
+): SnapshotKind {
+  const resources = list
+    .map((resource): SnapshotResource => {
+      const name = resourceName(kind, resource);
+      const outer = folded.get(name);
+      const body = stableJson(resource);
+      return { name, version: sha256(outer === undefined ? body : `${body}\n${outer}`), resource };
+    })
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const version = sha256(resources.map((r) => `${r.name}\u0000${r.version}`).join('\n'));
+  return { version, resources };
+}
+
+/** Every secret an SDS config in the snapshot names, for checks with SDS served elsewhere. */
+export function referencedSecrets(resources: EnvoyResources): string[] {
+  const found = new Set<string>();
+  const visit = (value: unknown, key: string): void => {
+    if (Array.isArray(value)) value.forEach((v) => visit(v, key));
+    else if (typeof value === 'object' && value !== null) {
+      const entries = Object.entries(value);
+      if (key.endsWith('sds_secret_configs'))
+        for (const [k, v] of entries) if (k === 'name' && typeof v === 'string') found.add(v);
+      for (const [k, v] of entries) visit(v, k);
+    }
+  };
+  visit(resources.listeners, '');
+  return [...found].sort();
+}
+
+export function buildSnapshot(resources: EnvoyResources, options: SnapshotOptions = {}): Snapshot {
+  const none = new Map<string, string>();
+  const listeners = buildKind('listeners', resources.listeners, none);
+  const routes = buildKind('routes', resources.routes, none);
+  const clusters = buildKind('clusters', resources.clusters, none);
+  const clusterVersions = new Map(clusters.resources.map((r) => [r.name, r.version]));
+  const endpoints = buildKind('endpoints', resources.endpoints, clusterVersions);
+  const secrets = buildKind('secrets', resources.secrets, none);
+  const kinds: Record<EnvoyResourceKind, SnapshotKind> = {
+    listeners,
+    routes,
+    clusters,
+    endpoints,
+    secrets,
+  };
+  const problems = checkSnapshot(
+    Object.fromEntries(
+      RESOURCE_KIND_ORDER.map((k) => [k, kinds[k].resources.map((r) => r.resource)]),
+    ),
+    {
+      staticSecrets: options.externalSecrets ?? [],
+      staticClusters: [INVALID_BACKEND_CLUSTER, ...(options.externalClusters ?? [])],
+    },
+  );
+  return { kinds, problems };
+}

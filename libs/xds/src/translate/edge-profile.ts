@@ -1,0 +1,33 @@
+// The edge role is a profile: an ordered list of single-feature builders. Each
+// gives nothing when it does not apply; the role never branches inside them.
+import type { EdgeIr } from '../ir/edge-ir';
+import { RESOURCE_KIND_ORDER, type EdgeBuilder, type EnvoyResources } from './resources';
+import { translateClusters } from './translate-clusters';
+import { translateEndpoints } from './translate-endpoints';
+import { translateListeners } from './translate-listeners';
+import { translateRoutes } from './translate-routes';
+
+export const EDGE_PROFILE: readonly EdgeBuilder[] = [
+  translateListeners,
+  translateRoutes,
+  translateClusters,
+  translateEndpoints,
+];
+
+export function translateEdge(
+  ir: EdgeIr,
+  profile: readonly EdgeBuilder[] = EDGE_PROFILE,
+): EnvoyResources {
+  const out: EnvoyResources = {
+    listeners: [],
+    routes: [],
+    clusters: [],
+    endpoints: [],
+    secrets: [],
+  };
+  for (const builder of profile) {
+    const part = builder.build(ir);
+    for (const kind of RESOURCE_KIND_ORDER) out[kind] = [...out[kind], ...(part[kind] ?? [])];
+  }
+  return out;
+}

@@ -1,0 +1,102 @@
+// What an Envoy route does: forward (one cluster or weighted clusters, with
+// rewrites, timeouts, retries and mirrors), redirect, or answer directly.
+import type { JsonObject } from '@crossway/protos';
+import type { IrRedirect, IrRoute } from '../ir/edge-ir';
+import { escapeRegex } from './route-match';
+import { duration } from './resources';
+
+const REDIRECT_CODES: Record<IrRedirect['statusCode'], string> = {
+  301: 'MOVED_PERMANENTLY',
+  302: 'FOUND',
+  303: 'SEE_OTHER',
+  307: 'TEMPORARY_REDIRECT',
+  308: 'PERMANENT_REDIRECT',
+};
+
+export function translateRedirect(redirect: IrRedirect, route: IrRoute): JsonObject {
+  const result: JsonObject = { response_code: REDIRECT_CODES[redirect.statusCode] };
+  if (redirect.scheme !== undefined) result['scheme_redirect'] = redirect.scheme;
+  if (redirect.hostname !== undefined) result['host_redirect'] = redirect.hostname;
+  if (redirect.port !== undefined) result['port_redirect'] = redirect.port;
+  if (redirect.path?.kind === 'ReplaceFullPath') result['path_redirect'] = redirect.path.value;
+  else if (redirect.path) result['prefix_rewrite'] = prefixReplacement(route, redirect.path.value);
+  return result;
+}
+
+/** Gateway API replaces whole segments: "/" under a prefix must not leave "//x". */
+function prefixReplacement(route: IrRoute, value: string): string {
+  return route.match.path.value === '/' && value !== '/' ? `${value}/` : value;
+}
+
+function pathRewrite(route: IrRoute, target: JsonObject): void {
+  const path = route.rewrite?.path;
+  if (!path) return;
+  if (path.kind === 'ReplaceFullPath') {
+    target['regex_rewrite'] = { pattern: { regex: '^/.*$' }, substitution: path.value };
+    return;
+  }
+  const prefix = route.match.path.value;
+  if (path.value === '/' && prefix !== '/')
+    target['regex_rewrite'] = {
+      pattern: { regex: `^${escapeRegex(prefix)}/*` },
+      substitution: '/',
+    };
+  else target['prefix_rewrite'] = prefixReplacement(route, path.value);
+}
+
+function retryPolicy(route: IrRoute): JsonObject | undefined {
+  const retry = route.retry;
+  const backendRequest = route.timeouts?.backendRequest;
+  if (!retry)
+    return backendRequest === undefined ? undefined : { per_try_timeout: duration(backendRequest) };
+  const policy: JsonObject = {
+    retry_on: retry.on.length > 0 ? retry.on.join(',') : 'connect-failure,refused-stream',
+    num_retries: retry.attempts,
+  };
+  const perTry = retry.perTryTimeout ?? backendRequest;
+  if (perTry !== undefined) policy['per_try_timeout'] = duration(perTry);
+  if (retry.statusCodes.length > 0) policy['retriable_status_codes'] = retry.statusCodes;
+  if (retry.backoff) {
+    const backoff: JsonObject = { base_interval: duration(retry.backoff.baseInterval) };
+    if (retry.backoff.maxInterval !== undefined)
+      backoff['max_interval'] = duration(retry.backoff.maxInterval);
+    policy['retry_back_off'] = backoff;
+  }
+  return policy;
+}
+
+/**
+ * Never defined: the share of requests meant for backends that did not resolve goes
+ * here, and Envoy answers it with 500 (as Envoy Gateway does). RDS does not require
+ * route clusters to exist, so only the snapshot check has to be told about it.
+ */
+export const INVALID_BACKEND_CLUSTER = 'crossway|invalid-backend';
+
+export function translateForward(route: IrRoute): JsonObject {
+  if (route.action.kind !== 'Forward') return {};
+  const { backends, invalidWeight } = route.action;
+  const action: JsonObject = {};
+  const [only] = backends;
+  if (backends.length === 1 && only && invalidWeight === 0) action['cluster'] = only.cluster;
+  else {
+    const clusters: JsonObject[] = backends.map((b) => ({ name: b.cluster, weight: b.weight }));
+    if (invalidWeight > 0) {
+      clusters.push({ name: INVALID_BACKEND_CLUSTER, weight: invalidWeight });
+      action['cluster_not_found_response_code'] = 'INTERNAL_SERVER_ERROR';
+    }
+    action['weighted_clusters'] = { clusters };
+  }
+  if (route.rewrite?.hostname !== undefined)
+    action['host_rewrite_literal'] = route.rewrite.hostname;
+  pathRewrite(route, action);
+  const request = route.timeouts?.request;
+  if (request !== undefined) action['timeout'] = duration(request);
+  const retry = retryPolicy(route);
+  if (retry) action['retry_policy'] = retry;
+  if (route.mirrors.length > 0)
+    action['request_mirror_policies'] = route.mirrors.map((m) => ({
+      cluster: m.cluster,
+      runtime_fraction: { default_value: { numerator: m.percent, denominator: 'HUNDRED' } },
+    }));
+  return action;
+}

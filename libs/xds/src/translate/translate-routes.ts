@@ -1,0 +1,60 @@
+// RouteConfigurations: one per host set, virtual hosts and routes in the IR's
+// order (the policy layer already ranked them by Gateway API precedence).
+import type { JsonObject } from '@crossway/protos';
+import type { IrHeaderChanges, IrHostSet, IrRoute, IrVirtualHost } from '../ir/edge-ir';
+import { translateForward, translateRedirect } from './route-action';
+import { translateRouteMatch } from './route-match';
+import type { EdgeBuilder } from './resources';
+
+function headerOptions(changes: IrHeaderChanges): JsonObject[] {
+  return [
+    ...changes.set.map((h) => ({
+      header: { key: h.name, value: h.value },
+      append_action: 'OVERWRITE_IF_EXISTS_OR_ADD',
+    })),
+    ...changes.add.map((h) => ({
+      header: { key: h.name, value: h.value },
+      append_action: 'APPEND_IF_EXISTS_OR_ADD',
+    })),
+  ];
+}
+
+function addHeaderChanges(
+  target: JsonObject,
+  prefix: 'request' | 'response',
+  changes: IrHeaderChanges | undefined,
+): void {
+  if (!changes) return;
+  const add = headerOptions(changes);
+  if (add.length > 0) target[`${prefix}_headers_to_add`] = add;
+  if (changes.remove.length > 0) target[`${prefix}_headers_to_remove`] = changes.remove;
+}
+
+function translateRoute(route: IrRoute): JsonObject {
+  const result: JsonObject = { name: route.name, match: translateRouteMatch(route.match) };
+  const { action } = route;
+  if (action.kind === 'Forward' && action.backends.length > 0)
+    result['route'] = translateForward(route);
+  else if (action.kind === 'Redirect')
+    result['redirect'] = translateRedirect(action.redirect, route);
+  // Forward with every weight 0, or no valid backend: the rule answers 500 itself.
+  else result['direct_response'] = { status: 500 };
+  addHeaderChanges(result, 'request', route.requestHeaders);
+  addHeaderChanges(result, 'response', route.responseHeaders);
+  return result;
+}
+
+function translateVirtualHost(vhost: IrVirtualHost): JsonObject {
+  return { name: vhost.name, domains: vhost.domains, routes: vhost.routes.map(translateRoute) };
+}
+
+function translateRouteTable(set: IrHostSet): JsonObject {
+  return { name: set.routeTable, virtual_hosts: set.virtualHosts.map(translateVirtualHost) };
+}
+
+export const translateRoutes: EdgeBuilder = {
+  name: 'routes',
+  build: (ir) => ({
+    routes: ir.listeners.flatMap((l) => l.hostSets.map(translateRouteTable)),
+  }),
+};
