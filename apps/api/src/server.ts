@@ -12,6 +12,7 @@ import { registerOpenApi } from './openapi';
 import { ApiProblem, PROBLEMS, sendProblem, type ProblemCode } from './problems';
 import { registerApplyRoute } from './routes/apply';
 import { registerObjectRoutes } from './routes/objects';
+import { registerPreviewRoute } from './routes/preview';
 import { registerTokenRoutes } from './routes/tokens';
 import { registerWatchRoute } from './routes/watch';
 
@@ -110,5 +111,6 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   registerApplyRoute(app, store);
   registerWatchRoute(app, store, { bookmarkIntervalMs: options.bookmarkIntervalMs ?? 15_000 });
   registerTokenRoutes(app, options.tokens, now);
+  registerPreviewRoute(app, store);
   return app;
 }
