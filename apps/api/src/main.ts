@@ -56,6 +56,7 @@ async function main(): Promise<void> {
       `  curl ${address}/readyz`,
       `  curl -H "Authorization: Bearer ${token ?? '<token>'}" ${address}/api/v1/httproutes`,
       `  curl -H "Authorization: Bearer ${token ?? '<token>'}" "${address}/api/v1/watch"`,
+      `  curl -H "Authorization: Bearer ${token ?? '<token>'}" "${address}/api/v1/preview?role=edge&gateway=edge/public"`,
       `  open ${address}/docs for the OpenAPI UI`,
       '',
     ]
