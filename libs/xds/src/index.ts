@@ -26,3 +26,13 @@ export {
   type SnapshotResource,
 } from './snapshot/build-snapshot';
 export { sha256, stableJson } from './snapshot/stable-json';
+export {
+  simulateRequest,
+  type HeaderToAdd,
+  type SimulatedRequest,
+  type SimulationResult,
+} from './simulate/simulate-request';
+export type { SimulatedAction, SimulatedCluster } from './simulate/route-action';
+export { matchString, matchHeader, matchQueryParameter, parseQuery } from './simulate/string-match';
+export { matchPath, matchRoute, splitPath } from './simulate/route-match';
+export { selectVirtualHost } from './simulate/select-virtual-host';

@@ -1,0 +1,154 @@
+// Runs one request description through Envoy resources the way Envoy would (Istio's
+// pilot/pkg/simulation): listener by port, filter chain by SNI, route configuration,
+// virtual host, first matching route, then its action. Pure.
+import type { JsonObject } from '@crossway/protos';
+import type { EnvoyResources } from '../translate/resources';
+import { objectAt, objectsAt, stringAt, stringsAt } from './json-read';
+import { simulateAction, type SimulatedAction } from './route-action';
+import { matchRoute, splitPath } from './route-match';
+import {
+  connectionManager,
+  findListener,
+  findRouteConfig,
+  selectFilterChain,
+} from './select-filter-chain';
+import { selectVirtualHost } from './select-virtual-host';
+import { parseQuery } from './string-match';
+
+export interface SimulatedRequest {
+  port: number;
+  /** The Host (:authority) header, with a port when the client sent one. */
+  host: string;
+  /** The :path header, query string included. */
+  path: string;
+  method?: string;
+  headers?: Record<string, string>;
+  /** TLS with this SNI; `tls: true` alone sends the host (without port) as SNI. */
+  sni?: string;
+  tls?: boolean;
+}
+
+export interface HeaderToAdd {
+  name: string;
+  value: string;
+  appendAction: string;
+}
+
+export interface SimulationResult {
+  listener?: string;
+  /** The chain's name, or its index when it has none. */
+  filterChain?: string | number;
+  routeConfig?: string;
+  virtualHost?: string;
+  route?: string;
+  action: SimulatedAction;
+  requestHeadersAdded?: HeaderToAdd[];
+  requestHeadersRemoved?: string[];
+}
+
+function hostWithoutPort(host: string): string {
+  if (host.startsWith('[')) return host.slice(0, host.indexOf(']') + 1);
+  const colon = host.lastIndexOf(':');
+  return colon < 0 ? host : host.slice(0, colon);
+}
+
+function requestHeaders(
+  request: SimulatedRequest,
+  fullPath: string,
+  scheme: string,
+): Map<string, string> {
+  const headers = new Map<string, string>();
+  for (const [name, value] of Object.entries(request.headers ?? {})) {
+    const key = name.toLowerCase();
+    const previous = headers.get(key);
+    headers.set(key, previous === undefined ? value : `${previous},${value}`);
+  }
+  headers.set(':method', request.method ?? 'GET');
+  headers.set(':path', fullPath);
+  headers.set(':authority', request.host);
+  headers.set(':scheme', scheme);
+  headers.set('host', request.host);
+  return headers;
+}
+
+function headerChanges(
+  route: JsonObject,
+): Pick<SimulationResult, 'requestHeadersAdded' | 'requestHeadersRemoved'> {
+  const added = objectsAt(route, 'request_headers_to_add').map((option) => {
+    const entry = objectAt(option, 'header');
+    return {
+      name: stringAt(entry, 'key') ?? '',
+      value: stringAt(entry, 'value') ?? '',
+      appendAction: stringAt(option, 'append_action') ?? 'APPEND_IF_EXISTS_OR_ADD',
+    };
+  });
+  const removed = stringsAt(route, 'request_headers_to_remove');
+  return {
+    ...(added.length > 0 ? { requestHeadersAdded: added } : {}),
+    ...(removed.length > 0 ? { requestHeadersRemoved: removed } : {}),
+  };
+}
+
+export function simulateRequest(
+  resources: EnvoyResources,
+  request: SimulatedRequest,
+): SimulationResult {
+  const listener = findListener(resources.listeners, request.port);
+  if (!listener) return { action: { type: 'no-listener' } };
+  const listenerName = stringAt(listener, 'name');
+  const base: SimulationResult = {
+    action: { type: 'no-filter-chain' },
+    ...(listenerName !== undefined ? { listener: listenerName } : {}),
+  };
+  const tls = request.tls === true || request.sni !== undefined;
+  const sni = request.sni ?? (tls ? hostWithoutPort(request.host) : undefined);
+  const chain = selectFilterChain(listener, sni);
+  if (!chain) return base;
+  const chainIndex = objectsAt(listener, 'filter_chains').indexOf(chain);
+  const withChain: SimulationResult = {
+    ...base,
+    filterChain: stringAt(chain, 'name') ?? chainIndex,
+  };
+  const hcm = connectionManager(chain);
+  if (!hcm) return withChain;
+  const { name: routeConfigName, config } = findRouteConfig(hcm, resources.routes);
+  const withConfig: SimulationResult = {
+    ...withChain,
+    action: { type: 'no-route-config', status: 404 },
+    ...(routeConfigName !== undefined ? { routeConfig: routeConfigName } : {}),
+  };
+  if (!config) return withConfig;
+  const noRoute: SimulationResult = { ...withConfig, action: { type: 'no-route', status: 404 } };
+  const vhost = selectVirtualHost(config, request.host);
+  if (!vhost) return noRoute;
+  const vhostName = stringAt(vhost, 'name');
+  const inVhost: SimulationResult = {
+    ...noRoute,
+    ...(vhostName !== undefined ? { virtualHost: vhostName } : {}),
+  };
+  const scheme = tls ? 'https' : 'http';
+  const { path, query } = splitPath(request.path);
+  const view = {
+    path,
+    query: parseQuery(query),
+    headers: requestHeaders(request, request.path, scheme),
+  };
+  const route = objectsAt(vhost, 'routes').find((r) => {
+    const match = objectAt(r, 'match');
+    return match !== undefined && matchRoute(match, view);
+  });
+  if (!route) return inVhost;
+  const routeName = stringAt(route, 'name');
+  const definedClusters = new Set(resources.clusters.flatMap((c) => stringAt(c, 'name') ?? []));
+  return {
+    ...inVhost,
+    ...(routeName !== undefined ? { route: routeName } : {}),
+    action: simulateAction(route, {
+      fullPath: request.path,
+      host: request.host,
+      scheme,
+      definedClusters,
+    }),
+    ...headerChanges(route),
+  };
+}
