@@ -19,7 +19,7 @@ export function translateRedirect(redirect: IrRedirect, route: IrRoute): JsonObj
   if (redirect.hostname !== undefined) result['host_redirect'] = redirect.hostname;
   if (redirect.port !== undefined) result['port_redirect'] = redirect.port;
   if (redirect.path?.kind === 'ReplaceFullPath') result['path_redirect'] = redirect.path.value;
-  else if (redirect.path) result['prefix_rewrite'] = prefixReplacement(route, redirect.path.value);
+  else if (redirect.path) Object.assign(result, prefixRewrite(route, redirect.path.value));
   return result;
 }
 
@@ -35,13 +35,21 @@ function pathRewrite(route: IrRoute, target: JsonObject): void {
     target['regex_rewrite'] = { pattern: { regex: '^/.*$' }, substitution: path.value };
     return;
   }
+  Object.assign(target, prefixRewrite(route, path.value));
+}
+
+/**
+ * ReplacePrefixMatch for forwards and redirects alike. Replacing a prefix with "/"
+ * must not leave "//x", which a plain prefix_rewrite would: use a regex instead.
+ */
+function prefixRewrite(route: IrRoute, value: string): JsonObject {
   const prefix = route.match.path.value;
-  if (path.value === '/' && prefix !== '/')
-    target['regex_rewrite'] = {
-      pattern: { regex: `^${escapeRegex(prefix)}/*` },
-      substitution: '/',
+  if (value === '/' && prefix !== '/') {
+    return {
+      regex_rewrite: { pattern: { regex: `^${escapeRegex(prefix)}/*` }, substitution: '/' },
     };
-  else target['prefix_rewrite'] = prefixReplacement(route, path.value);
+  }
+  return { prefix_rewrite: prefixReplacement(route, value) };
 }
 
 function retryPolicy(route: IrRoute): JsonObject | undefined {
