@@ -95,6 +95,19 @@ function idOf(descriptor: AnyKindDescriptor, params: Params): ObjectId {
     : { kind: descriptor.kind, namespace: params.ns ?? '', name };
 }
 
+/** A store Conflict under an If-Match precondition is the client's 412, not a 409. */
+function ifMatchFailure(precondition: string | undefined) {
+  return (error: unknown): never => {
+    if (precondition !== undefined && error instanceof ApiProblem && error.code === 'Conflict') {
+      throw new ApiProblem(
+        'PreconditionFailed',
+        `If-Match "${precondition}" does not match the current resourceVersion`,
+      );
+    }
+    throw error;
+  };
+}
+
 function accessTo(verb: Verb, id: ObjectId): AccessRequest {
   return {
     verb,
@@ -235,16 +248,7 @@ export function registerObjectRoutes(app: FastifyInstance, store: Store): void {
             // Without a client precondition the last writer wins, as in Kubernetes.
             expected === undefined ? {} : { expectedResourceVersion: expected },
           ),
-        ).catch((error: unknown) => {
-          throw precondition !== undefined &&
-            error instanceof ApiProblem &&
-            error.code === 'Conflict'
-            ? new ApiProblem(
-                'PreconditionFailed',
-                `If-Match "${precondition}" no longer matches: the object changed`,
-              )
-            : error;
-        });
+        ).catch(ifMatchFailure(precondition));
         request.audit({
           action: 'update',
           object: updated,
@@ -313,16 +317,7 @@ export function registerObjectRoutes(app: FastifyInstance, store: Store): void {
           const expected = precondition ?? request.query.resourceVersion;
           const deleted = await storeCall(() =>
             store.delete(id, expected === undefined ? {} : { expectedResourceVersion: expected }),
-          ).catch((error: unknown) => {
-            throw precondition !== undefined &&
-              error instanceof ApiProblem &&
-              error.code === 'Conflict'
-              ? new ApiProblem(
-                  'PreconditionFailed',
-                  `If-Match "${precondition}" does not match the current resourceVersion`,
-                )
-              : error;
-          });
+          ).catch(ifMatchFailure(precondition));
           request.audit({ action: 'delete', object: deleted, result: 'deleted' });
           return redactSecret(deleted);
         },
