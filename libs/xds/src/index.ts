@@ -13,10 +13,13 @@ export {
 export { EDGE_PROFILE, translateEdge } from './translate/edge-profile';
 export { INVALID_BACKEND_CLUSTER } from './translate/route-action';
 export {
-  EDGE_HTTP_FILTERS,
+  buildHttpFilters,
+  HTTP_FILTERS,
   HTTP_FILTER_ORDER,
   type HttpFilterBuilder,
 } from './translate/http-filters';
+export type { IrHttpFilters } from './ir/http-filter-ir';
+export { buildHttpFilterIr, type HttpFilterSite } from './ir/build-http-filter-ir';
 export {
   buildSnapshot,
   referencedSecrets,

@@ -1,38 +1,33 @@
 // Backends: one cluster per Service port that some route of the IR sends or
 // mirrors to, with the Workloads behind that port as endpoints.
 import { parseDuration } from '@crossway/model';
-import {
-  effectiveTrafficPolicy,
-  type ResolvedGateway,
-  type ResolvedPolicy,
-} from '@crossway/policy';
-import type { IrBackend, IrBackendPolicy, IrListener } from './edge-ir';
+import { effectiveTrafficPolicy, type ResolvedPolicy, type TrafficContext } from '@crossway/policy';
+import type { IrBackend, IrBackendPolicy, IrRoute } from './common-ir';
 import { clusterName } from './names';
 
-function referencedClusters(listeners: readonly IrListener[]): Set<string> {
+/** The clusters some route sends or mirrors to. */
+export function clustersOfRoutes(routes: Iterable<IrRoute>): Set<string> {
   const names = new Set<string>();
-  for (const listener of listeners)
-    for (const set of listener.hostSets)
-      for (const vhost of set.virtualHosts)
-        for (const route of vhost.routes) {
-          if (route.action.kind === 'Forward')
-            for (const b of route.action.backends) names.add(b.cluster);
-          for (const m of route.mirrors) names.add(m.cluster);
-        }
+  for (const route of routes) {
+    if (route.action.kind === 'Forward')
+      for (const b of route.action.backends) names.add(b.cluster);
+    for (const m of route.mirrors) names.add(m.cluster);
+  }
   return names;
 }
 
-/** Cluster-level fields: policies on the Service (port), the Gateway and the Mesh. */
+/** Cluster-level fields: policies on the Service (port), the Gateway (at an edge) and the Mesh. */
 function backendPolicy(
   resolved: ResolvedPolicy,
-  gateway: ResolvedGateway,
   service: { namespace: string; name: string },
   port: number,
+  gateway: { namespace: string; name: string } | undefined,
 ): IrBackendPolicy {
-  const { fields } = effectiveTrafficPolicy(resolved, {
+  const context: TrafficContext = {
     backend: { namespace: service.namespace, name: service.name, port },
-    listener: { namespace: gateway.namespace, name: gateway.name },
-  });
+  };
+  if (gateway) context.listener = { namespace: gateway.namespace, name: gateway.name };
+  const { fields } = effectiveTrafficPolicy(resolved, context);
   const policy: IrBackendPolicy = {};
   const connect = fields.timeouts?.connect;
   const connectMs = connect === undefined ? undefined : parseDuration(connect);
@@ -62,12 +57,15 @@ function backendPolicy(
   return policy;
 }
 
+/**
+ * One backend per wanted cluster name that is a Service port, sorted by cluster
+ * name. `gateway` is the edge's Gateway (its policies count); absent in the mesh.
+ */
 export function buildBackends(
   resolved: ResolvedPolicy,
-  gateway: ResolvedGateway,
-  listeners: readonly IrListener[],
+  wanted: ReadonlySet<string>,
+  gateway?: { namespace: string; name: string },
 ): IrBackend[] {
-  const wanted = referencedClusters(listeners);
   const backends: IrBackend[] = [];
   for (const service of resolved.services)
     for (const port of service.ports) {
@@ -86,7 +84,7 @@ export function buildBackends(
           weight: e.weight,
           health: e.health,
         })),
-        policy: backendPolicy(resolved, gateway, service, port.port),
+        policy: backendPolicy(resolved, service, port.port, gateway),
       });
     }
   return backends.sort((a, b) => (a.cluster < b.cluster ? -1 : a.cluster > b.cluster ? 1 : 0));

@@ -2,12 +2,14 @@
 // their virtual hosts and routes in the policy layer's order, and the backends
 // those routes use. Pure: same resolved policy, same IR.
 import type {
+  ReceiverTarget,
   ResolvedGateway,
   ResolvedListener,
   ResolvedPolicy,
   VirtualHost,
 } from '@crossway/policy';
-import { buildBackends } from './build-backends';
+import { buildBackends, clustersOfRoutes } from './build-backends';
+import { buildHttpFilterIr } from './build-http-filter-ir';
 import { buildRouteIr, type RouteSite } from './build-route-ir';
 import type { EdgeIr, IrHostSet, IrListener, IrVirtualHost } from './edge-ir';
 import { gatewayListenerName, gatewayPortName, secretName } from './names';
@@ -21,7 +23,21 @@ function buildVirtualHost(vhost: VirtualHost, port: number, site: RouteSite): Ir
 }
 
 function siteOf(resolved: ResolvedPolicy, gateway: ResolvedGateway, section: string): RouteSite {
-  return { resolved, gateway: { namespace: gateway.namespace, name: gateway.name }, section };
+  return {
+    resolved,
+    listener: { namespace: gateway.namespace, name: gateway.name, sectionName: section },
+  };
+}
+
+/** Whose receiving-side policies a host set enforces: the Gateway, with the section when only one listener is served. */
+function gatewayTarget(
+  gateway: ResolvedGateway,
+  listeners: readonly ResolvedListener[],
+): ReceiverTarget {
+  const [only] = listeners;
+  return listeners.length === 1 && only
+    ? { kind: 'Gateway', namespace: gateway.namespace, name: gateway.name, sectionName: only.name }
+    : { kind: 'Gateway', namespace: gateway.namespace, name: gateway.name };
 }
 
 /** Plain HTTP cannot tell listeners on one port apart: their hosts share one table, first listener first. */
@@ -45,6 +61,12 @@ function buildHttpHostSet(
     serverNames: [],
     tlsSecrets: [],
     virtualHosts,
+    httpFilters: buildHttpFilterIr({
+      resolved,
+      role: 'edge',
+      target: gatewayTarget(gateway, listeners),
+      routes: virtualHosts.flatMap((v) => v.routes),
+    }),
   };
 }
 
@@ -61,14 +83,21 @@ function buildHttpsHostSets(
     // Two listeners with one SNI name cannot both be served; the first in spec order wins.
     if (seen.has(sni)) continue;
     seen.add(sni);
+    const virtualHosts = listener.virtualHosts.map((v) =>
+      buildVirtualHost(v, port, siteOf(resolved, gateway, listener.name)),
+    );
     sets.push({
       routeTable: gatewayListenerName(gateway, listener.name),
       sections: [listener.name],
       serverNames: listener.hostname === undefined ? [] : [listener.hostname],
       tlsSecrets: (listener.tls?.certificateRefs ?? []).map(secretName),
-      virtualHosts: listener.virtualHosts.map((v) =>
-        buildVirtualHost(v, port, siteOf(resolved, gateway, listener.name)),
-      ),
+      virtualHosts,
+      httpFilters: buildHttpFilterIr({
+        resolved,
+        role: 'edge',
+        target: gatewayTarget(gateway, [listener]),
+        routes: virtualHosts.flatMap((v) => v.routes),
+      }),
     });
   }
   return sets;
@@ -102,6 +131,12 @@ function buildListeners(resolved: ResolvedPolicy, gateway: ResolvedGateway): IrL
     });
 }
 
+function clustersOfListeners(listeners: readonly IrListener[]): Set<string> {
+  return clustersOfRoutes(
+    listeners.flatMap((l) => l.hostSets.flatMap((s) => s.virtualHosts.flatMap((v) => v.routes))),
+  );
+}
+
 /** The edge IR for Gateway "namespace/name", or undefined when no such Gateway resolved. */
 export function buildEdgeIr(resolved: ResolvedPolicy, gateway: string): EdgeIr | undefined {
   const found = resolved.gateways.find((g) => `${g.namespace}/${g.name}` === gateway);
@@ -111,6 +146,9 @@ export function buildEdgeIr(resolved: ResolvedPolicy, gateway: string): EdgeIr |
     gateway: { namespace: found.namespace, name: found.name },
     xffNumTrustedHops: found.xffNumTrustedHops,
     listeners,
-    backends: buildBackends(resolved, found, listeners),
+    backends: buildBackends(resolved, clustersOfListeners(listeners), {
+      namespace: found.namespace,
+      name: found.name,
+    }),
   };
 }

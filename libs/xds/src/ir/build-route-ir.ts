@@ -113,19 +113,20 @@ function buildRetry(retry: RetrySpec | undefined): IrRetry | undefined {
   return result;
 }
 
-/** Where a route is served: the edge's Gateway and the listener section of its table. */
+/**
+ * Where a route is served. At an edge: the Gateway and the listener section of its
+ * table. In the mesh (sidecar outbound, proxyless client) there is no listener.
+ */
 export interface RouteSite {
   resolved: ResolvedPolicy;
-  gateway: { namespace: string; name: string };
-  section: string;
+  listener?: { namespace: string; name: string; sectionName: string };
 }
 
 /** The TrafficPolicy in force: the rule's own fields, then policies on the route, its only backend, the listener. */
 function trafficFields(entry: RouteTableEntry, site: RouteSite) {
   const { kind, namespace, name } = entry.route;
-  const context: TrafficContext = {
-    listener: { ...site.gateway, sectionName: site.section },
-  };
+  const context: TrafficContext = {};
+  if (site.listener) context.listener = { ...site.listener };
   if (kind !== 'Service') context.route = { kind, namespace, name, rule: entry.rule.index };
   const { action } = entry.rule;
   const [only] = action.type === 'Forward' ? action.backends : [];

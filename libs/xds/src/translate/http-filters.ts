@@ -1,8 +1,9 @@
-// The HTTP filter chain of the edge HCM, ordered by one explicit table (never by
-// registration order): fault, cors, jwt_authn, rbac, local_ratelimit, router.
-// Only the router is translated so far; the others take their slot when added.
+// The HTTP filters of one connection manager (edge host set, sidecar inbound,
+// proxyless server), ordered by one explicit table, never by registration
+// order: fault, cors, jwt_authn, rbac, local_ratelimit, router. A filter is
+// emitted only when the IR uses it; the router is always last.
 import type { JsonObject } from '@crossway/protos';
-import type { EdgeIr } from '../ir/edge-ir';
+import type { IrHttpFilters } from '../ir/http-filter-ir';
 import { anyOf } from './resources';
 
 export const HTTP_FILTER_ORDER = [
@@ -18,7 +19,7 @@ export type HttpFilterName = (typeof HTTP_FILTER_ORDER)[number];
 export interface HttpFilterBuilder {
   name: HttpFilterName;
   /** The filter's entry in the HCM, or undefined when the IR does not need it. */
-  build(ir: EdgeIr): JsonObject | undefined;
+  build(filters: IrHttpFilters): JsonObject | undefined;
 }
 
 const router: HttpFilterBuilder = {
@@ -29,13 +30,17 @@ const router: HttpFilterBuilder = {
   }),
 };
 
-export const EDGE_HTTP_FILTERS: readonly HttpFilterBuilder[] = [router];
+/** Every HTTP filter builder; the order here does not matter, HTTP_FILTER_ORDER decides. */
+export const HTTP_FILTERS: readonly HttpFilterBuilder[] = [router];
 
-export function buildHttpFilters(ir: EdgeIr, builders: readonly HttpFilterBuilder[]): JsonObject[] {
+export function buildHttpFilters(
+  filters: IrHttpFilters,
+  builders: readonly HttpFilterBuilder[] = HTTP_FILTERS,
+): JsonObject[] {
   return [...builders]
     .sort((a, b) => HTTP_FILTER_ORDER.indexOf(a.name) - HTTP_FILTER_ORDER.indexOf(b.name))
     .flatMap((b) => {
-      const filter = b.build(ir);
+      const filter = b.build(filters);
       return filter ? [filter] : [];
     });
 }

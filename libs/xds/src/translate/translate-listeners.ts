@@ -3,7 +3,7 @@
 // apart by SNI.
 import type { JsonObject } from '@crossway/protos';
 import type { EdgeIr, IrHostSet, IrListener } from '../ir/edge-ir';
-import { buildHttpFilters, EDGE_HTTP_FILTERS } from './http-filters';
+import { buildHttpFilters } from './http-filters';
 import { adsConfigSource, anyOf, type EdgeBuilder } from './resources';
 
 function connectionManager(ir: EdgeIr, set: IrHostSet, statPrefix: string): JsonObject {
@@ -15,7 +15,7 @@ function connectionManager(ir: EdgeIr, set: IrHostSet, statPrefix: string): Json
         stat_prefix: statPrefix,
         codec_type: 'AUTO',
         rds: { route_config_name: set.routeTable, config_source: adsConfigSource() },
-        http_filters: buildHttpFilters(ir, EDGE_HTTP_FILTERS),
+        http_filters: buildHttpFilters(set.httpFilters),
         use_remote_address: true,
         xff_num_trusted_hops: ir.xffNumTrustedHops,
       },

@@ -1,0 +1,128 @@
+// The parts of the IR every role shares: virtual hosts, routes, their matches and
+// actions, and backends (clusters with endpoints). Plain serializable data, free
+// of Envoy field names.
+import type { IrHttpFilters } from './http-filter-ir';
+
+export type { IrHttpFilters };
+
+export type DataPlaneRole = 'edge' | 'sidecar' | 'proxyless';
+
+export interface IrVirtualHost {
+  /** The hostname ("*" for any). */
+  name: string;
+  /** The hostname, and hostname:port unless it is "*". */
+  domains: string[];
+  routes: IrRoute[];
+}
+
+export type IrStringMatch =
+  | { kind: 'Exact'; value: string }
+  | { kind: 'Prefix'; value: string }
+  | { kind: 'RegularExpression'; value: string };
+
+export interface IrValueMatch {
+  name: string;
+  match: IrStringMatch;
+}
+
+export interface IrRouteMatch {
+  path: { kind: 'Exact' | 'PathPrefix' | 'RegularExpression'; value: string };
+  method?: string;
+  headers: IrValueMatch[];
+  queryParams: IrValueMatch[];
+}
+
+export interface IrWeightedBackend {
+  cluster: string;
+  weight: number;
+}
+
+export interface IrRedirect {
+  scheme?: 'http' | 'https';
+  hostname?: string;
+  port?: number;
+  path?: { kind: 'ReplaceFullPath' | 'ReplacePrefixMatch'; value: string };
+  statusCode: 301 | 302 | 303 | 307 | 308;
+}
+
+export type IrRouteAction =
+  | { kind: 'Forward'; backends: IrWeightedBackend[]; invalidWeight: number }
+  | { kind: 'Redirect'; redirect: IrRedirect }
+  | { kind: 'DirectResponse'; status: number; reason: string };
+
+export interface IrHeaderChanges {
+  set: { name: string; value: string }[];
+  add: { name: string; value: string }[];
+  remove: string[];
+}
+
+export interface IrRewrite {
+  hostname?: string;
+  path?: { kind: 'ReplaceFullPath' | 'ReplacePrefixMatch'; value: string };
+}
+
+export interface IrRetry {
+  attempts: number;
+  on: string[];
+  statusCodes: number[];
+  /** Milliseconds. */
+  perTryTimeout?: number;
+  backoff?: { baseInterval: number; maxInterval?: number };
+}
+
+export interface IrRoute {
+  /** The route table entry's derived name: "httproute/<ns>/<name>/rule/<i>/match/<j>". */
+  name: string;
+  match: IrRouteMatch;
+  action: IrRouteAction;
+  requestHeaders?: IrHeaderChanges;
+  responseHeaders?: IrHeaderChanges;
+  rewrite?: IrRewrite;
+  mirrors: { cluster: string; percent: number }[];
+  /** Milliseconds; 0 disables the timeout. */
+  timeouts?: { request?: number; backendRequest?: number };
+  retry?: IrRetry;
+}
+
+export interface IrEndpoint {
+  /** The Workload that provides it. */
+  workload: string;
+  address: string;
+  port: number;
+  locality: { region?: string | undefined; zone?: string | undefined };
+  weight: number;
+  health: 'Healthy' | 'Unhealthy' | 'Draining';
+}
+
+export interface IrBackend {
+  /** Derived: "outbound|<port>||<service>.<ns>". */
+  cluster: string;
+  service: { namespace: string; name: string };
+  port: number;
+  protocol: 'http' | 'http2' | 'grpc' | 'tcp' | 'tls';
+  /** Sorted by workload name. */
+  endpoints: IrEndpoint[];
+  /** Cluster-level TrafficPolicy fields in force at this edge. */
+  policy: IrBackendPolicy;
+}
+
+export interface IrBackendPolicy {
+  /** Milliseconds. */
+  connectTimeout?: number;
+  loadBalancer?: 'RoundRobin' | 'LeastRequest' | 'RingHash' | 'Random';
+  connectionLimits?: {
+    maxConnections?: number;
+    maxPendingRequests?: number;
+    maxRequests?: number;
+    maxRetries?: number;
+  };
+  outlierDetection?: {
+    consecutive5xxErrors: number;
+    consecutiveGatewayErrors?: number;
+    /** Milliseconds. */
+    interval: number;
+    /** Milliseconds. */
+    baseEjectionTime: number;
+    maxEjectionPercent: number;
+  };
+}
