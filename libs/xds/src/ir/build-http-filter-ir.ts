@@ -14,7 +14,13 @@ export interface HttpFilterSite {
   routes: readonly IrRoute[];
 }
 
+export function receiverName(target: ReceiverTarget): string {
+  if (target.kind === 'Mesh') return 'mesh';
+  const base = `${target.kind.toLowerCase()}/${target.namespace}/${target.name}`;
+  if (target.sectionName === undefined) return base;
+  return `${base}/${target.kind === 'Gateway' ? 'listener' : 'port'}/${target.sectionName}`;
+}
+
 export function buildHttpFilterIr(site: HttpFilterSite): IrHttpFilters {
-  void site;
-  return {};
+  return { receiver: receiverName(site.target) };
 }

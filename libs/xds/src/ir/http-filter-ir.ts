@@ -3,5 +3,6 @@
 // Filled by buildHttpFilterIr from the policies attached to the receiver; the
 // translator emits only the filters that are used, in HTTP_FILTER_ORDER.
 export interface IrHttpFilters {
-  // Filled in by the HTTP-filters work (fault, cors, jwt_authn, rbac, local_ratelimit).
+  /** The receiver these filters enforce for: "gateway/<ns>/<name>[/listener/<section>]" or "service/<ns>/<name>[/port/<portName>]". */
+  receiver: string;
 }
