@@ -2,6 +2,14 @@
 // (pure). Flow: resolvePolicy → buildEdgeIr → translateEdge → buildSnapshot.
 export type * from './ir/edge-ir';
 export { buildEdgeIr } from './ir/build-edge-ir';
+export { buildBackends, clustersOfRoutes } from './ir/build-backends';
+export { buildRouteIr, type RouteSite } from './ir/build-route-ir';
+export {
+  meshHostName,
+  meshRouteView,
+  meshVirtualHost,
+  type MeshVirtualHostOptions,
+} from './ir/build-mesh-routes';
 export { clusterName, gatewayListenerName, gatewayPortName, secretName } from './ir/names';
 export {
   ENVOY_TYPES,
