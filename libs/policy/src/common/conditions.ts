@@ -30,6 +30,8 @@ export const REASONS = {
   TargetNotFound: 'TargetNotFound',
   // Static analysis
   Shadowed: 'Shadowed',
+  // Role capabilities (written by @crossway/xds: a field one data-plane role cannot enforce)
+  UnsupportedForRole: 'UnsupportedForRole',
 } as const;
 export type Reason = (typeof REASONS)[keyof typeof REASONS];
 
