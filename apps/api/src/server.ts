@@ -12,6 +12,7 @@ import { registerOpenApi } from './openapi';
 import { ApiProblem, PROBLEMS, sendProblem, type ProblemCode } from './problems';
 import { registerApplyRoute } from './routes/apply';
 import { registerObjectRoutes } from './routes/objects';
+import { registerExplainRoute } from './routes/explain';
 import { registerPreviewRoute } from './routes/preview';
 import { registerTokenRoutes } from './routes/tokens';
 import { registerWatchRoute } from './routes/watch';
@@ -112,5 +113,6 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   registerWatchRoute(app, store, { bookmarkIntervalMs: options.bookmarkIntervalMs ?? 15_000 });
   registerTokenRoutes(app, options.tokens, now);
   registerPreviewRoute(app, store);
+  registerExplainRoute(app, store);
   return app;
 }

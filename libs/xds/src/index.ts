@@ -47,3 +47,5 @@ export type { SimulatedAction, SimulatedCluster } from './simulate/route-action'
 export { matchString, matchHeader, matchQueryParameter, parseQuery } from './simulate/string-match';
 export { matchPath, matchRoute, splitPath } from './simulate/route-match';
 export { selectVirtualHost } from './simulate/select-virtual-host';
+export { explainEdgeRequest, explainRequest } from './explain/explain-request';
+export type * from './explain/explain-types';

@@ -1,8 +1,6 @@
 // GET /api/v1/preview: the xDS resources a data plane of a role and target would
 // get, computed from the store now, as proto3 JSON with @type. No proxy needed.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { validateObject, type CrosswayObject, type ValidatedObject } from '@crossway/model';
-import { resolvePolicy } from '@crossway/policy';
 import { typeUrl } from '@crossway/protos';
 import type { Store } from '@crossway/store';
 import {
@@ -15,7 +13,7 @@ import {
 } from '@crossway/xds';
 import { requireAccess } from '../auth/plugin';
 import { ApiProblem } from '../problems';
-import { storeCall } from '../store-problems';
+import { resolveStore } from '../resolved-view';
 
 interface PreviewQuery {
   role?: string;
@@ -24,20 +22,6 @@ interface PreviewQuery {
 }
 
 const NAMESPACED = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-/** A stored object as the policy layer takes it: canonical spec plus the server-owned metadata it ranks by. */
-export function asValidated(stored: CrosswayObject): ValidatedObject | undefined {
-  const result = validateObject(stored);
-  if (!result.ok) return undefined;
-  const { generation, creationTimestamp, uid, resourceVersion } = stored.metadata;
-  Object.assign(result.value.metadata, {
-    ...(generation === undefined ? {} : { generation }),
-    ...(creationTimestamp === undefined ? {} : { creationTimestamp }),
-    ...(uid === undefined ? {} : { uid }),
-    ...(resourceVersion === undefined ? {} : { resourceVersion }),
-  });
-  return result.value;
-}
 
 export function registerPreviewRoute(app: FastifyInstance, store: Store): void {
   app.get(
@@ -62,9 +46,7 @@ export function registerPreviewRoute(app: FastifyInstance, store: Store): void {
           { path: 'gateway', message: 'must be "namespace/name" of a Gateway' },
         ]);
       }
-      const listed = await storeCall(() => store.list({}));
-      const objects = listed.items.flatMap((o) => asValidated(o) ?? []);
-      const resolved = resolvePolicy(objects);
+      const { resolved, revision } = await resolveStore(store);
       const ir = buildEdgeIr(resolved, gateway);
       if (!ir) throw new ApiProblem('NotFound', `Gateway ${gateway} not found`);
       const resources = translateEdge(ir);
@@ -73,7 +55,7 @@ export function registerPreviewRoute(app: FastifyInstance, store: Store): void {
       return {
         role,
         gateway,
-        revision: String(listed.revision),
+        revision: String(revision),
         resources: Object.fromEntries(
           RESOURCE_KIND_ORDER.map((kind) => [
             kind,
