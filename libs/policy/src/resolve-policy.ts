@@ -18,7 +18,11 @@ import type {
 } from './resolved-types';
 import { resolveStatuses } from './resolve-statuses';
 import { resolveListenerTables } from './routes/resolve-listener-tables';
-import { resolveMeshTables } from './routes/resolve-mesh-tables';
+import {
+  indexServicePortAttachments,
+  resolveMeshTables,
+  type ServicePortAttachments,
+} from './routes/resolve-mesh-tables';
 import { resolveRoutes, type RouteDraft } from './routes/resolve-routes';
 import { findShadowedMatches, type NamedTable } from './routes/resolve-shadowing';
 
@@ -60,12 +64,12 @@ function assembleGateway(
 
 function assembleService(
   draft: ServiceDraft,
-  routes: readonly RouteDraft[],
+  attachments: ServicePortAttachments,
   tables: NamedTable[],
 ): ResolvedService {
   const { stored } = draft;
   const { spec } = stored;
-  const meshTables = resolveMeshTables(draft, routes);
+  const meshTables = resolveMeshTables(draft, attachments);
   const ports = draft.ports.map(({ port, endpoints }) => {
     const portRoutes = meshTables.get(port.name) ?? { producer: [], consumers: [] };
     const where = `Service ${nsName(stored)} port "${port.name}"`;
@@ -119,7 +123,8 @@ export function resolvePolicy(objects: readonly ValidatedObject[]): ResolvedPoli
   const gateways = [...gatewayDrafts.values()].map((g) =>
     assembleGateway(g, routeDrafts, tables, attachedRoutes),
   );
-  const services = [...serviceDrafts.values()].map((s) => assembleService(s, routeDrafts, tables));
+  const attachments = indexServicePortAttachments(routeDrafts);
+  const services = [...serviceDrafts.values()].map((s) => assembleService(s, attachments, tables));
   const shadows = findShadowedMatches(tables);
 
   const traffic = resolveTrafficPolicies(index);

@@ -98,16 +98,39 @@ interface Layer {
   source: FieldSource;
 }
 
+interface Lookup {
+  routes: Map<string, ResolvedPolicy['routes'][number]>;
+  portNames: Map<string, string>;
+}
+
+const lookups = new WeakMap<ResolvedPolicy, Lookup>();
+
+/** Routes and Service port names by key, built once per resolved policy (callers ask per route). */
+function lookupOf(resolved: ResolvedPolicy): Lookup {
+  let lookup = lookups.get(resolved);
+  if (!lookup) {
+    lookup = {
+      routes: new Map(resolved.routes.map((r) => [`${r.kind}/${r.namespace}/${r.name}`, r])),
+      portNames: new Map(
+        resolved.services.flatMap((s) =>
+          s.ports.map((p) => [`${s.namespace}/${s.name}/${p.port}`, p.name] as const),
+        ),
+      ),
+    };
+    lookups.set(resolved, lookup);
+  }
+  return lookup;
+}
+
 export function effectiveTrafficPolicy(
   resolved: ResolvedPolicy,
   context: TrafficContext,
 ): EffectiveTrafficPolicy {
   const { route, backend } = context;
   const layers: Layer[] = []; // most specific first
+  const lookup = lookupOf(resolved);
   const resolvedRoute = route
-    ? resolved.routes.find(
-        (r) => r.kind === route.kind && r.namespace === route.namespace && r.name === route.name,
-      )
+    ? lookup.routes.get(`${route.kind}/${route.namespace}/${route.name}`)
     : undefined;
   const rule = route?.rule === undefined ? undefined : resolvedRoute?.rules[route.rule];
   if (route && rule) {
@@ -126,9 +149,7 @@ export function effectiveTrafficPolicy(
     });
   }
   const portName = backend
-    ? resolved.services
-        .find((s) => s.namespace === backend.namespace && s.name === backend.name)
-        ?.ports.find((p) => p.port === backend.port)?.name
+    ? lookup.portNames.get(`${backend.namespace}/${backend.name}/${backend.port}`)
     : undefined;
   // Attached policies are sorted most specific level first, then by target, oldest first;
   // at one target each field has a single winner, so layers of one level never disagree.

@@ -53,12 +53,36 @@ function attachedTo(listener: ListenerDraft, routes: readonly RouteDraft[]): Att
   return result;
 }
 
+/**
+ * The routes that may cover `host`: those naming it exactly, plus every route with a
+ * wildcard hostname (few in practice), in attachment order. Keeps a listener with
+ * thousands of exact hostnames linear instead of hosts x routes.
+ */
+function candidatesIndex(l7: readonly Attached[]): (host: string) => Attached[] {
+  const exact = new Map<string, number[]>();
+  const wildcard: number[] = [];
+  l7.forEach((a, i) => {
+    if (a.hostnames.some((h) => h.includes('*'))) wildcard.push(i);
+    else
+      for (const h of new Set(a.hostnames)) {
+        const list = exact.get(h) ?? [];
+        list.push(i);
+        exact.set(h, list);
+      }
+  });
+  return (host) => {
+    const picked = [...(exact.get(host) ?? []), ...wildcard].sort(compareNumbers);
+    return picked.flatMap((i) => l7[i] ?? []);
+  };
+}
+
 function virtualHosts(attached: readonly Attached[]): VirtualHost[] {
   const l7 = attached.filter((a) => a.route.kind === 'HTTPRoute' || a.route.kind === 'GRPCRoute');
   const hosts = sorted(new Set(l7.flatMap((a) => a.hostnames)), compareHostnameSpecificity);
+  const candidates = candidatesIndex(l7);
   return hosts.map((host) => {
     const ranked: RankedEntry[] = [];
-    for (const a of l7) {
+    for (const a of candidates(host)) {
       const best = sorted(
         a.hostnames.filter((h) => hostnameCovers(h, host)),
         compareHostnameSpecificity,

@@ -1,0 +1,112 @@
+// A synthetic policy set of any size for benchmarks: one Mesh, one edge Gateway,
+// `services` Services spread over namespaces with `endpoints` Workloads each, one
+// HTTPRoute per Service attached both to the Gateway (a hostname per Service)
+// and to the Service itself (a GAMMA producer route), and one caller Service
+// whose dependencies scope its sidecar to `dependencies` Services.
+export interface SyntheticOptions {
+  services: number;
+  endpoints: number;
+  namespaces: number;
+  /** How many Services the caller ("bench/client") depends on. */
+  dependencies: number;
+}
+
+const API = 'crossway.dev/v1alpha1';
+const CREATED = '2024-01-01T00:00:00Z';
+
+function meta(name: string, namespace?: string) {
+  return { name, ...(namespace !== undefined ? { namespace } : {}), creationTimestamp: CREATED };
+}
+
+export function serviceName(i: number): string {
+  return `svc-${i}`;
+}
+
+export function namespaceOf(i: number, options: SyntheticOptions): string {
+  return `ns-${i % options.namespaces}`;
+}
+
+/** Objects as a client would write them (validate them like the API does before use). */
+export function syntheticModel(options: SyntheticOptions): Record<string, unknown>[] {
+  const objects: Record<string, unknown>[] = [
+    {
+      apiVersion: API,
+      kind: 'Mesh',
+      metadata: meta('default'),
+      spec: { trustDomain: 'bench.local' },
+    },
+    {
+      apiVersion: API,
+      kind: 'Gateway',
+      metadata: meta('public', 'edge'),
+      spec: {
+        listeners: [
+          {
+            name: 'http',
+            port: 8080,
+            protocol: 'HTTP',
+            allowedRoutes: { namespaces: { from: 'All' } },
+          },
+        ],
+      },
+    },
+  ];
+  for (let i = 0; i < options.services; i += 1) {
+    const name = serviceName(i);
+    const namespace = namespaceOf(i, options);
+    objects.push({
+      apiVersion: API,
+      kind: 'Service',
+      metadata: meta(name, namespace),
+      spec: { ports: [{ name: 'http', port: 8080, protocol: 'http' }] },
+    });
+    for (let e = 0; e < options.endpoints; e += 1)
+      objects.push({
+        apiVersion: API,
+        kind: 'Workload',
+        metadata: meta(`${name}-${e}`, namespace),
+        spec: {
+          service: name,
+          address: `10.${(i >> 8) & 255}.${i & 255}.${e + 1}`,
+          locality: { region: 'eu-west', zone: `eu-west-${(e % 3) + 1}` },
+          ports: [{ name: 'http', port: 8080 }],
+        },
+      });
+    objects.push({
+      apiVersion: API,
+      kind: 'HTTPRoute',
+      metadata: meta(name, namespace),
+      spec: {
+        parentRefs: [
+          { kind: 'Gateway', name: 'public', namespace: 'edge' },
+          { kind: 'Service', name, port: 8080 },
+        ],
+        hostnames: [`${name}.example.com`],
+        rules: [
+          {
+            matches: [{ path: { type: 'PathPrefix', value: '/api' } }],
+            backendRefs: [{ name, port: 8080 }],
+            timeouts: { request: '10s' },
+          },
+          { backendRefs: [{ name, port: 8080 }] },
+        ],
+      },
+    });
+  }
+  objects.push({
+    apiVersion: API,
+    kind: 'Service',
+    metadata: meta('client', 'bench'),
+    spec: {
+      ports: [{ name: 'http', port: 8080, protocol: 'http' }],
+      dependencies: Array.from(
+        { length: Math.min(options.dependencies, options.services) },
+        (_, i) => ({
+          name: serviceName(i),
+          namespace: namespaceOf(i, options),
+        }),
+      ),
+    },
+  });
+  return objects;
+}
