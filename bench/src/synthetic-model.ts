@@ -2,7 +2,8 @@
 // `services` Services spread over namespaces with `endpoints` Workloads each, one
 // HTTPRoute per Service attached both to the Gateway (a hostname per Service)
 // and to the Service itself (a GAMMA producer route), and one caller Service
-// whose dependencies scope its sidecar to `dependencies` Services.
+// callers ("bench/client", "bench/client-2") whose dependencies scope their
+// sidecars to `dependencies` Services.
 export interface SyntheticOptions {
   services: number;
   endpoints: number;
@@ -93,20 +94,22 @@ export function syntheticModel(options: SyntheticOptions): Record<string, unknow
       },
     });
   }
-  objects.push({
-    apiVersion: API,
-    kind: 'Service',
-    metadata: meta('client', 'bench'),
-    spec: {
-      ports: [{ name: 'http', port: 8080, protocol: 'http' }],
-      dependencies: Array.from(
-        { length: Math.min(options.dependencies, options.services) },
-        (_, i) => ({
-          name: serviceName(i),
-          namespace: namespaceOf(i, options),
-        }),
-      ),
-    },
-  });
+  // Two callers with the same dependencies: the second shows what the first left shared.
+  for (const caller of ['client', 'client-2'])
+    objects.push({
+      apiVersion: API,
+      kind: 'Service',
+      metadata: meta(caller, 'bench'),
+      spec: {
+        ports: [{ name: 'http', port: 8080, protocol: 'http' }],
+        dependencies: Array.from(
+          { length: Math.min(options.dependencies, options.services) },
+          (_, i) => ({
+            name: serviceName(i),
+            namespace: namespaceOf(i, options),
+          }),
+        ),
+      },
+    });
   return objects;
 }

@@ -17,7 +17,7 @@ describe('synthetic model', () => {
       return result.ok ? [] : [result.violations];
     });
     expect(invalid).toEqual([]);
-    expect(raw).toHaveLength(1 + 1 + 30 * (1 + 2 + 1) + 1);
+    expect(raw).toHaveLength(1 + 1 + 30 * (1 + 2 + 1) + 2);
   });
 
   it('gives the edge a virtual host per Service and the caller a scoped dependency set', () => {

@@ -80,8 +80,12 @@ function check(result: SimulationResult, want: Expectation): void {
   if (want.type !== undefined) expect(result.action.type).toBe(want.type);
   if (want.status !== undefined) expect(statusOf(result)).toBe(want.status);
   if (want.clusters !== undefined) {
-    expect(result.action.type).toBe('forward');
-    const got = result.action.type === 'forward' ? result.action.clusters : [];
+    // HTTP forwards and L4 tcp_proxy both name clusters.
+    expect(['forward', 'tcp-proxy']).toContain(result.action.type);
+    const got =
+      result.action.type === 'forward' || result.action.type === 'tcp-proxy'
+        ? result.action.clusters
+        : [];
     expect(got).toEqual(
       want.clusters.map((c) =>
         typeof c === 'string'

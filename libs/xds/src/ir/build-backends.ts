@@ -2,6 +2,7 @@
 // mirrors to, with the Workloads behind that port as endpoints.
 import { parseDuration } from '@crossway/model';
 import { effectiveTrafficPolicy, type ResolvedPolicy, type TrafficContext } from '@crossway/policy';
+import { buildHashOn, buildHealthCheck } from './build-backend-policy-parts';
 import type { IrBackend, IrBackendPolicy, IrRoute } from './common-ir';
 import { clusterName } from './names';
 
@@ -42,7 +43,21 @@ function backendPolicy(
       policy.connectionLimits.maxPendingRequests = limits.maxPendingRequests;
     if (limits.maxRequests !== undefined) policy.connectionLimits.maxRequests = limits.maxRequests;
     if (limits.maxRetries !== undefined) policy.connectionLimits.maxRetries = limits.maxRetries;
+    if (limits.maxRequestsPerConnection !== undefined)
+      policy.connectionLimits.maxRequestsPerConnection = limits.maxRequestsPerConnection;
   }
+  const idle = fields.timeouts?.idle;
+  const idleMs = idle === undefined ? undefined : parseDuration(idle);
+  if (idleMs !== undefined && idleMs > 0) policy.idleTimeout = idleMs;
+  const hashOn = buildHashOn(fields.loadBalancer?.hashOn);
+  if (hashOn && fields.loadBalancer?.type === 'RingHash') policy.hashOn = hashOn;
+  const healthCheck = buildHealthCheck(fields.healthChecks);
+  if (healthCheck) policy.healthCheck = healthCheck;
+  const failover = fields.localityFailover;
+  if (failover && failover.enabled)
+    policy.localityFailover = {
+      failover: (failover.failover ?? []).map((f) => ({ from: f.from, to: [...f.to] })),
+    };
   const outlier = fields.outlierDetection;
   if (outlier) {
     policy.outlierDetection = {

@@ -1,6 +1,6 @@
-// The edge IR of one Gateway: its ready HTTP and HTTPS listeners grouped by port,
-// their virtual hosts and routes in the policy layer's order, and the backends
-// those routes use. Pure: same resolved policy, same IR.
+// The edge IR of one Gateway: its ready listeners grouped by port (HTTP and HTTPS
+// with virtual hosts and routes in the policy layer's order; TLS and TCP in
+// build-l4-listeners.ts), and the backends those routes use. Pure: same resolved policy, same IR.
 import type {
   ReceiverTarget,
   ResolvedGateway,
@@ -10,6 +10,7 @@ import type {
 } from '@crossway/policy';
 import { buildBackends, clustersOfRoutes } from './build-backends';
 import { buildHttpFilterIr } from './build-http-filter-ir';
+import { buildL4Listeners, clustersOfL4Listeners } from './build-l4-listeners';
 import { buildRouteIr, type RouteSite } from './build-route-ir';
 import type { EdgeIr, IrHostSet, IrListener, IrVirtualHost } from './edge-ir';
 import { gatewayListenerName, gatewayPortName, secretName } from './names';
@@ -60,6 +61,7 @@ function buildHttpHostSet(
     sections: listeners.map((l) => l.name),
     serverNames: [],
     tlsSecrets: [],
+    clientCASecrets: [],
     virtualHosts,
     httpFilters: buildHttpFilterIr({
       resolved,
@@ -91,6 +93,7 @@ function buildHttpsHostSets(
       sections: [listener.name],
       serverNames: listener.hostname === undefined ? [] : [listener.hostname],
       tlsSecrets: (listener.tls?.certificateRefs ?? []).map(secretName),
+      clientCASecrets: (listener.tls?.clientCARefs ?? []).map(secretName),
       virtualHosts,
       httpFilters: buildHttpFilterIr({
         resolved,
@@ -103,23 +106,30 @@ function buildHttpsHostSets(
   return sets;
 }
 
-function buildListeners(resolved: ResolvedPolicy, gateway: ResolvedGateway): IrListener[] {
+/** Ready listeners by port; one port speaks one protocol: the first listener on it decides. */
+function listenersByPort(gateway: ResolvedGateway): [number, ResolvedListener[]][] {
   const byPort = new Map<number, ResolvedListener[]>();
   for (const listener of gateway.listeners) {
     if (!listener.ready) continue;
-    if (listener.protocol !== 'HTTP' && listener.protocol !== 'HTTPS') continue;
     if (listener.protocol === 'HTTPS' && listener.tls?.mode !== 'Terminate') continue;
     const group = byPort.get(listener.port) ?? [];
-    // One port speaks one protocol: the first listener on it decides.
     if (group[0] !== undefined && group[0].protocol !== listener.protocol) continue;
     group.push(listener);
     byPort.set(listener.port, group);
   }
-  return [...byPort.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([port, group]): IrListener => {
-      const protocol = group[0]?.protocol === 'HTTPS' ? 'HTTPS' : 'HTTP';
-      return {
+  return [...byPort.entries()].sort(([a], [b]) => a - b);
+}
+
+function buildListeners(
+  resolved: ResolvedPolicy,
+  gateway: ResolvedGateway,
+  ports: [number, ResolvedListener[]][],
+): IrListener[] {
+  return ports.flatMap(([port, group]): IrListener[] => {
+    const protocol = group[0]?.protocol;
+    if (protocol !== 'HTTP' && protocol !== 'HTTPS') return [];
+    return [
+      {
         name: gatewayPortName(gateway, port),
         port,
         protocol,
@@ -127,8 +137,9 @@ function buildListeners(resolved: ResolvedPolicy, gateway: ResolvedGateway): IrL
           protocol === 'HTTP'
             ? [buildHttpHostSet(resolved, gateway, port, group)]
             : buildHttpsHostSets(resolved, gateway, port, group),
-      };
-    });
+      },
+    ];
+  });
 }
 
 function clustersOfListeners(listeners: readonly IrListener[]): Set<string> {
@@ -137,18 +148,35 @@ function clustersOfListeners(listeners: readonly IrListener[]): Set<string> {
   );
 }
 
+export interface EdgeIrOptions {
+  /**
+   * The edge proxies' own locality (node.locality). Only locality failover reads it;
+   * without it every locality has the same priority. A snapshot built with it is
+   * shared by every edge of the Gateway in that locality, never per proxy.
+   */
+  locality?: { region?: string; zone?: string };
+}
+
 /** The edge IR for Gateway "namespace/name", or undefined when no such Gateway resolved. */
-export function buildEdgeIr(resolved: ResolvedPolicy, gateway: string): EdgeIr | undefined {
+export function buildEdgeIr(
+  resolved: ResolvedPolicy,
+  gateway: string,
+  options: EdgeIrOptions = {},
+): EdgeIr | undefined {
   const found = resolved.gateways.find((g) => `${g.namespace}/${g.name}` === gateway);
   if (!found) return undefined;
-  const listeners = buildListeners(resolved, found);
-  return {
+  const ports = listenersByPort(found);
+  const listeners = buildListeners(resolved, found, ports);
+  const l4Listeners = buildL4Listeners(found, ports);
+  const wanted = clustersOfListeners(listeners);
+  for (const name of clustersOfL4Listeners(l4Listeners)) wanted.add(name);
+  const ir: EdgeIr = {
     gateway: { namespace: found.namespace, name: found.name },
     xffNumTrustedHops: found.xffNumTrustedHops,
     listeners,
-    backends: buildBackends(resolved, clustersOfListeners(listeners), {
-      namespace: found.namespace,
-      name: found.name,
-    }),
+    l4Listeners,
+    backends: buildBackends(resolved, wanted, { namespace: found.namespace, name: found.name }),
   };
+  if (options.locality) ir.locality = { ...options.locality };
+  return ir;
 }

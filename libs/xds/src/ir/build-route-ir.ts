@@ -17,6 +17,8 @@ import type {
   IrRouteMatch,
   IrValueMatch,
 } from './edge-ir';
+import { routeHashOn } from './build-hash-policy';
+import { buildCorsIr, buildFaultIr } from './http-filters/build-route-filter-ir';
 import { clusterName } from './names';
 
 type HeaderModifier = Extract<
@@ -174,5 +176,11 @@ export function buildRouteIr(entry: RouteTableEntry, site: RouteSite): IrRoute {
   }
   const retry = buildRetry(fields.retries);
   if (retry) route.retry = retry;
+  const cors = buildCorsIr(rule.filters);
+  if (cors) route.cors = cors;
+  const fault = buildFaultIr(fields.faultInjection);
+  if (fault) route.fault = fault;
+  const hashOn = routeHashOn(rule, site);
+  if (hashOn.length > 0) route.hashOn = hashOn;
   return route;
 }

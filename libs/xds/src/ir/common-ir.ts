@@ -82,6 +82,37 @@ export interface IrRoute {
   /** Milliseconds; 0 disables the timeout. */
   timeouts?: { request?: number; backendRequest?: number };
   retry?: IrRetry;
+  /** The rule's CORS filter (answered by the cors HTTP filter, per route). */
+  cors?: IrCors;
+  /** The effective TrafficPolicy faultInjection (fault HTTP filter, per route). */
+  fault?: IrFault;
+  /** What a ring-hash backend of this route hashes on (Envoy hash_policy); absent when none uses RingHash. */
+  hashOn?: IrHashOn[];
+}
+
+/** A ring-hash key: a request header, a cookie (generated with `ttl` when missing), or the client address. */
+export type IrHashOn =
+  | { kind: 'Header'; name: string }
+  | { kind: 'Cookie'; name: string; ttl?: number; path?: string }
+  | { kind: 'SourceIP' };
+
+/** A route's CORS policy (the HTTPRoute CORS filter). */
+export interface IrCors {
+  /** "*", exact origins, or "scheme://*.domain[:port]" wildcards. */
+  allowOrigins: string[];
+  allowMethods: string[];
+  allowHeaders: string[];
+  exposeHeaders: string[];
+  /** Seconds. */
+  maxAge: number;
+  allowCredentials: boolean;
+}
+
+/** Fault injection for a route's requests; percentages 0-100. */
+export interface IrFault {
+  /** Milliseconds. */
+  delay?: { fixedDelay: number; percent: number };
+  abort?: { httpStatus?: number; grpcStatus?: number; percent: number };
 }
 
 export interface IrEndpoint {
@@ -115,7 +146,24 @@ export interface IrBackendPolicy {
     maxPendingRequests?: number;
     maxRequests?: number;
     maxRetries?: number;
+    maxRequestsPerConnection?: number;
   };
+  /** Milliseconds an idle upstream connection is kept (HTTP pools; TCP proxying at the edge). */
+  idleTimeout?: number;
+  /** Ring hash: what to hash on (carried to the routes that use this backend). */
+  hashOn?: IrHashOn;
+  /** Active health checks: exactly one of http, grpc or tcp. Durations in milliseconds. */
+  healthCheck?: {
+    interval: number;
+    timeout: number;
+    unhealthyThreshold: number;
+    healthyThreshold: number;
+    http?: { path: string; host?: string; expectedStatuses: number[] };
+    grpc?: { serviceName?: string };
+    tcp?: Record<string, never>;
+  };
+  /** Prefer endpoints near the proxy; `failover` lists, per region, the regions to try next in order. */
+  localityFailover?: { failover: { from: string; to: string[] }[] };
   outlierDetection?: {
     consecutive5xxErrors: number;
     consecutiveGatewayErrors?: number;

@@ -22,3 +22,39 @@ export function gatewayListenerName(
 export function secretName(secret: { namespace: string; name: string }): string {
   return `secret/${secret.namespace}/${secret.name}`;
 }
+
+/** Sidecar listener (and dedicated route table): "sidecar/<ns>/<name>/<inbound|outbound>/<port>". */
+export function sidecarListenerName(
+  service: { namespace: string; name: string },
+  direction: 'inbound' | 'outbound',
+  port: number,
+): string {
+  return `sidecar/${service.namespace}/${service.name}/${direction}/${port}`;
+}
+
+/** The sidecar's Host-routed outbound route table: "sidecar/<ns>/<name>/outbound". */
+export function sidecarOutboundTableName(service: { namespace: string; name: string }): string {
+  return `sidecar/${service.namespace}/${service.name}/outbound`;
+}
+
+/** The local app behind a sidecar's inbound port: "inbound|<port>||<name>.<ns>". */
+export function inboundClusterName(
+  service: { namespace: string; name: string },
+  port: number,
+): string {
+  return `inbound|${port}||${service.name}.${service.namespace}`;
+}
+
+/** A workload's SPIFFE ID (contract "Names and identity"). */
+export function spiffeId(trustDomain: string, namespace: string, serviceAccount: string): string {
+  return `spiffe://${trustDomain}/ns/${namespace}/sa/${serviceAccount}`;
+}
+
+/** The name an xDS-enabled gRPC server requests for the address it binds (bootstrap template). */
+export const PROXYLESS_SERVER_LISTENER_TEMPLATE = 'grpc/server?xds.resource.listening_address=%s';
+
+/** "grpc/server?xds.resource.listening_address=<ip>:<port>" (IPv6 in brackets). */
+export function proxylessServerListenerName(address: string, port: number): string {
+  const host = address.includes(':') ? `[${address}]` : address;
+  return PROXYLESS_SERVER_LISTENER_TEMPLATE.replace('%s', `${host}:${port}`);
+}

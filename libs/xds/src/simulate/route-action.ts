@@ -19,7 +19,11 @@ export type SimulatedAction =
   | { type: 'no-route'; status: 404 }
   | { type: 'no-listener' }
   | { type: 'no-filter-chain' }
-  | { type: 'no-route-config'; status: 404 };
+  | { type: 'no-route-config'; status: 404 }
+  /** L4 (TLS passthrough, TCP): the connection goes to these clusters. */
+  | { type: 'tcp-proxy'; clusters: SimulatedCluster[]; status?: undefined }
+  /** L4: the chain has no filters, so Envoy closes the connection. */
+  | { type: 'connection-closed'; status?: undefined };
 
 const REDIRECT_STATUS: Record<string, number> = {
   MOVED_PERMANENTLY: 301,

@@ -13,6 +13,13 @@ import {
   selectFilterChain,
 } from './select-filter-chain';
 import { selectVirtualHost } from './select-virtual-host';
+import { simulateL4 } from './simulate-l4';
+import type { SimulatedToken } from './jwt';
+import {
+  simulateHttpFilters,
+  type HttpFilterOutcome,
+  type SimulatedSource,
+} from './simulate-http-filters';
 import { parseQuery } from './string-match';
 
 export interface SimulatedRequest {
@@ -26,6 +33,10 @@ export interface SimulatedRequest {
   /** TLS with this SNI; `tls: true` alone sends the host (without port) as SNI. */
   sni?: string;
   tls?: boolean;
+  /** Who sends it (peer SPIFFE ID, peer address), for RBAC. */
+  source?: SimulatedSource;
+  /** A bearer token as already-decoded claims, or one that fails verification; absent: none. */
+  token?: SimulatedToken;
 }
 
 export interface HeaderToAdd {
@@ -34,7 +45,8 @@ export interface HeaderToAdd {
   appendAction: string;
 }
 
-export interface SimulationResult {
+/** With the HTTP filters' outcomes (cors, jwt, authorization) when they apply. */
+export interface SimulationResult extends HttpFilterOutcome {
   listener?: string;
   /** The chain's name, or its index when it has none. */
   filterChain?: string | number;
@@ -89,6 +101,16 @@ function headerChanges(
   };
 }
 
+/** Envoy's transport_protocol match ("tls" or "raw_buffer"); a TLS-terminating chain never takes plaintext. */
+function chainsForTransport(listener: JsonObject, tls: boolean): JsonObject {
+  const chains = objectsAt(listener, 'filter_chains').filter((chain) => {
+    const wanted = stringAt(objectAt(chain, 'filter_chain_match'), 'transport_protocol');
+    if (wanted !== undefined) return wanted === (tls ? 'tls' : 'raw_buffer');
+    return tls || objectAt(chain, 'transport_socket') === undefined;
+  });
+  return { ...listener, filter_chains: chains };
+}
+
 export function simulateRequest(
   resources: EnvoyResources,
   request: SimulatedRequest,
@@ -102,7 +124,7 @@ export function simulateRequest(
   };
   const tls = request.tls === true || request.sni !== undefined;
   const sni = request.sni ?? (tls ? hostWithoutPort(request.host) : undefined);
-  const chain = selectFilterChain(listener, sni);
+  const chain = selectFilterChain(chainsForTransport(listener, tls), sni);
   if (!chain) return base;
   const chainIndex = objectsAt(listener, 'filter_chains').indexOf(chain);
   const withChain: SimulationResult = {
@@ -110,7 +132,8 @@ export function simulateRequest(
     filterChain: stringAt(chain, 'name') ?? chainIndex,
   };
   const hcm = connectionManager(chain);
-  if (!hcm) return withChain;
+  // No HTTP: TLS passthrough or TCP (simulate-l4.ts).
+  if (!hcm) return { ...withChain, action: simulateL4(chain, resources.clusters) };
   const { name: routeConfigName, config } = findRouteConfig(hcm, resources.routes);
   const withConfig: SimulationResult = {
     ...withChain,
@@ -137,7 +160,8 @@ export function simulateRequest(
     const match = objectAt(r, 'match');
     return match !== undefined && matchRoute(match, view);
   });
-  if (!route) return inVhost;
+  const filterInput = { view, port: request.port, source: request.source, token: request.token };
+  if (!route) return { ...inVhost, ...simulateHttpFilters(hcm, undefined, filterInput) };
   const routeName = stringAt(route, 'name');
   const definedClusters = new Set(resources.clusters.flatMap((c) => stringAt(c, 'name') ?? []));
   return {
@@ -150,5 +174,6 @@ export function simulateRequest(
       definedClusters,
     }),
     ...headerChanges(route),
+    ...simulateHttpFilters(hcm, route, filterInput),
   };
 }

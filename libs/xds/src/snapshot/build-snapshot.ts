@@ -63,7 +63,8 @@ export function referencedSecrets(resources: EnvoyResources): string[] {
     if (Array.isArray(value)) value.forEach((v) => visit(v, key));
     else if (typeof value === 'object' && value !== null) {
       const entries = Object.entries(value);
-      if (key.endsWith('sds_secret_configs'))
+      // tls_certificate_sds_secret_configs (a list) and validation_context_sds_secret_config.
+      if (/sds_secret_configs?$/.test(key))
         for (const [k, v] of entries) if (k === 'name' && typeof v === 'string') found.add(v);
       for (const [k, v] of entries) visit(v, k);
     }

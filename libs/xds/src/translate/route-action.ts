@@ -1,7 +1,8 @@
 // What an Envoy route does: forward (one cluster or weighted clusters, with
-// rewrites, timeouts, retries and mirrors), redirect, or answer directly.
+// rewrites, timeouts, retries, mirrors and ring-hash keys), redirect, or answer
+// directly.
 import type { JsonObject } from '@crossway/protos';
-import type { IrRedirect, IrRoute } from '../ir/edge-ir';
+import type { IrHashOn, IrRedirect, IrRoute } from '../ir/edge-ir';
 import { escapeRegex } from './route-match';
 import { duration } from './resources';
 
@@ -13,11 +14,57 @@ const REDIRECT_CODES: Record<IrRedirect['statusCode'], string> = {
   308: 'PERMANENT_REDIRECT',
 };
 
-export function translateRedirect(redirect: IrRedirect, route: IrRoute): JsonObject {
+/** Where a redirect is answered: the listener's port and scheme, and the virtual host's hostname. */
+export interface RedirectSite {
+  port: number;
+  scheme: 'http' | 'https';
+  /** The virtual host's name ("*" or "*.x" when the request's host is not known exactly). */
+  hostname: string;
+}
+
+const WELL_KNOWN_PORTS: Record<'http' | 'https', number> = { http: 80, https: 443 };
+
+/**
+ * Gateway API: without a port, a scheme change means the new scheme's well-known
+ * port; a well-known port is left out of the Location. Envoy writes any
+ * port_redirect into the Location, and without one keeps the client's port unless
+ * it was the old scheme's default. So when the port must go, name the host
+ * instead (host_redirect drops the client's port); on a wildcard virtual host the
+ * host is unknown, and the port is written explicitly unless Envoy drops it anyway.
+ */
+function redirectAuthority(redirect: IrRedirect, site: RedirectSite | undefined): JsonObject {
+  const result: JsonObject = {};
+  if (redirect.hostname !== undefined) result['host_redirect'] = redirect.hostname;
+  const port =
+    redirect.port ??
+    (redirect.scheme === undefined ? undefined : WELL_KNOWN_PORTS[redirect.scheme]);
+  if (port === undefined) return result;
+  const scheme = redirect.scheme ?? site?.scheme;
+  const wellKnown = scheme !== undefined && WELL_KNOWN_PORTS[scheme] === port;
+  if (!wellKnown || !site) {
+    result['port_redirect'] = port;
+    return result;
+  }
+  if (redirect.hostname !== undefined) return result;
+  if (!site.hostname.includes('*')) {
+    result['host_redirect'] = site.hostname;
+    return result;
+  }
+  // Envoy drops the client's port itself when the scheme changes and the listener
+  // serves the old scheme on its well-known port.
+  const envoyDrops = scheme !== site.scheme && site.port === WELL_KNOWN_PORTS[site.scheme];
+  if (!envoyDrops) result['port_redirect'] = port;
+  return result;
+}
+
+export function translateRedirect(
+  redirect: IrRedirect,
+  route: IrRoute,
+  site?: RedirectSite,
+): JsonObject {
   const result: JsonObject = { response_code: REDIRECT_CODES[redirect.statusCode] };
   if (redirect.scheme !== undefined) result['scheme_redirect'] = redirect.scheme;
-  if (redirect.hostname !== undefined) result['host_redirect'] = redirect.hostname;
-  if (redirect.port !== undefined) result['port_redirect'] = redirect.port;
+  Object.assign(result, redirectAuthority(redirect, site));
   if (redirect.path?.kind === 'ReplaceFullPath') result['path_redirect'] = redirect.path.value;
   else if (redirect.path) Object.assign(result, prefixRewrite(route, redirect.path.value));
   return result;
@@ -73,6 +120,15 @@ function retryPolicy(route: IrRoute): JsonObject | undefined {
   return policy;
 }
 
+function hashPolicy(on: IrHashOn): JsonObject {
+  if (on.kind === 'Header') return { header: { header_name: on.name } };
+  if (on.kind === 'SourceIP') return { connection_properties: { source_ip: true } };
+  const cookie: JsonObject = { name: on.name };
+  if (on.ttl !== undefined) cookie['ttl'] = duration(on.ttl);
+  if (on.path !== undefined) cookie['path'] = on.path;
+  return { cookie };
+}
+
 /**
  * Never defined: the share of requests meant for backends that did not resolve goes
  * here, and Envoy answers it with 500 (as Envoy Gateway does). RDS does not require
@@ -101,6 +157,7 @@ export function translateForward(route: IrRoute): JsonObject {
   if (request !== undefined) action['timeout'] = duration(request);
   const retry = retryPolicy(route);
   if (retry) action['retry_policy'] = retry;
+  if (route.hashOn) action['hash_policy'] = route.hashOn.map(hashPolicy);
   if (route.mirrors.length > 0)
     action['request_mirror_policies'] = route.mirrors.map((m) => ({
       cluster: m.cluster,

@@ -1,8 +1,10 @@
-// Clusters: one per backend Service port, endpoints over EDS through ADS.
-// HTTP/2 and gRPC ports speak HTTP/2 upstream.
+// Clusters: one per backend Service port, endpoints over EDS through ADS, with
+// the cluster-level TrafficPolicy fields (connect timeout, load balancer, circuit
+// breakers, outlier detection, health checks, upstream HTTP options).
 import type { JsonObject } from '@crossway/protos';
 import type { IrBackend, IrBackendPolicy } from '../ir/edge-ir';
-import { adsConfigSource, anyOf, duration, type EdgeBuilder } from './resources';
+import { healthChecks, httpProtocolOptions } from './cluster-options';
+import { adsConfigSource, duration, type EdgeBuilder } from './resources';
 
 export const DEFAULT_CONNECT_TIMEOUT = '5s';
 
@@ -13,14 +15,17 @@ const LB_POLICIES: Record<NonNullable<IrBackendPolicy['loadBalancer']>, string> 
   Random: 'RANDOM',
 };
 
-function circuitBreakers(limits: NonNullable<IrBackendPolicy['connectionLimits']>): JsonObject {
+function circuitBreakers(
+  limits: NonNullable<IrBackendPolicy['connectionLimits']>,
+): JsonObject | undefined {
   const threshold: JsonObject = { priority: 'DEFAULT' };
   if (limits.maxConnections !== undefined) threshold['max_connections'] = limits.maxConnections;
   if (limits.maxPendingRequests !== undefined)
     threshold['max_pending_requests'] = limits.maxPendingRequests;
   if (limits.maxRequests !== undefined) threshold['max_requests'] = limits.maxRequests;
   if (limits.maxRetries !== undefined) threshold['max_retries'] = limits.maxRetries;
-  return { thresholds: [threshold] };
+  // maxRequestsPerConnection alone is not a circuit breaker (cluster-options.ts).
+  return Object.keys(threshold).length > 1 ? { thresholds: [threshold] } : undefined;
 }
 
 function outlierDetection(o: NonNullable<IrBackendPolicy['outlierDetection']>): JsonObject {
@@ -37,7 +42,7 @@ function outlierDetection(o: NonNullable<IrBackendPolicy['outlierDetection']>): 
   return result;
 }
 
-function translateCluster(backend: IrBackend): JsonObject {
+export function translateCluster(backend: IrBackend): JsonObject {
   const { policy } = backend;
   const cluster: JsonObject = {
     name: backend.cluster,
@@ -49,17 +54,16 @@ function translateCluster(backend: IrBackend): JsonObject {
         : duration(policy.connectTimeout),
     lb_policy: LB_POLICIES[policy.loadBalancer ?? 'RoundRobin'],
   };
-  if (policy.connectionLimits)
-    cluster['circuit_breakers'] = circuitBreakers(policy.connectionLimits);
+  const breakers = policy.connectionLimits && circuitBreakers(policy.connectionLimits);
+  if (breakers) cluster['circuit_breakers'] = breakers;
   if (policy.outlierDetection)
     cluster['outlier_detection'] = outlierDetection(policy.outlierDetection);
-  if (backend.protocol === 'http2' || backend.protocol === 'grpc')
-    cluster['typed_extension_protocol_options'] = {
-      'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': anyOf(
-        'envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
-        { explicit_http_config: { http2_protocol_options: {} } },
-      ),
-    };
+  if (policy.loadBalancer === 'RingHash')
+    cluster['ring_hash_lb_config'] = { hash_function: 'XX_HASH' };
+  const checks = healthChecks(backend);
+  if (checks) cluster['health_checks'] = checks;
+  const protocolOptions = httpProtocolOptions(backend);
+  if (protocolOptions) cluster['typed_extension_protocol_options'] = protocolOptions;
   return cluster;
 }
 

@@ -1,7 +1,9 @@
 // ClusterLoadAssignments: a backend's Workloads grouped by locality (region, zone),
-// localities sorted, endpoints in workload order.
+// localities sorted, endpoints in workload order; with locality failover and a
+// known proxy locality, nearer localities get lower priorities.
 import type { JsonObject } from '@crossway/protos';
 import type { IrBackend, IrEndpoint } from '../ir/edge-ir';
+import { localityPriorities, type Locality } from './locality-priority';
 import type { EdgeBuilder } from './resources';
 
 const HEALTH: Record<IrEndpoint['health'], string> = {
@@ -22,7 +24,8 @@ function translateEndpoint(e: IrEndpoint): JsonObject {
   };
 }
 
-function translateLoadAssignment(backend: IrBackend): JsonObject {
+function translateLoadAssignment(backend: IrBackend, own: Locality | undefined): JsonObject {
+  const priorities = localityPriorities(backend, own, localityKey);
   const groups = new Map<string, IrEndpoint[]>();
   for (const e of backend.endpoints) {
     const key = localityKey(e);
@@ -30,17 +33,20 @@ function translateLoadAssignment(backend: IrBackend): JsonObject {
   }
   const endpoints = [...groups.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, list]): JsonObject => {
+    .map(([key, list]): JsonObject => {
       const locality: JsonObject = {};
       const first = list[0];
       if (first?.locality.region !== undefined) locality['region'] = first.locality.region;
       if (first?.locality.zone !== undefined) locality['zone'] = first.locality.zone;
-      return { locality, lb_endpoints: list.map(translateEndpoint) };
+      const group: JsonObject = { locality, lb_endpoints: list.map(translateEndpoint) };
+      const priority = priorities?.get(key) ?? 0;
+      if (priority > 0) group['priority'] = priority;
+      return group;
     });
   return { cluster_name: backend.cluster, endpoints };
 }
 
 export const translateEndpoints: EdgeBuilder = {
   name: 'endpoints',
-  build: (ir) => ({ endpoints: ir.backends.map(translateLoadAssignment) }),
+  build: (ir) => ({ endpoints: ir.backends.map((b) => translateLoadAssignment(b, ir.locality)) }),
 };

@@ -1,8 +1,9 @@
 // Listeners: one per port on 0.0.0.0, an HCM per host set that fetches its route
-// table over RDS; HTTPS host sets terminate TLS with SDS certificates and are told
-// apart by SNI.
+// table over RDS; HTTPS host sets terminate TLS with SDS certificates (and check
+// client certificates when the listener asks) and are told apart by SNI.
 import type { JsonObject } from '@crossway/protos';
 import type { EdgeIr, IrHostSet, IrListener } from '../ir/edge-ir';
+import { downstreamTls } from './downstream-tls';
 import { buildHttpFilters } from './http-filters';
 import { adsConfigSource, anyOf, type EdgeBuilder } from './resources';
 
@@ -30,21 +31,18 @@ function filterChain(ir: EdgeIr, listener: IrListener, set: IrHostSet): JsonObje
   };
   if (listener.protocol === 'HTTPS') {
     if (set.serverNames.length > 0) chain['filter_chain_match'] = { server_names: set.serverNames };
-    chain['transport_socket'] = {
-      name: 'envoy.transport_sockets.tls',
-      typed_config: anyOf('envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext', {
-        common_tls_context: {
-          alpn_protocols: ['h2', 'http/1.1'],
-          tls_certificate_sds_secret_configs: set.tlsSecrets.map((name) => ({
-            name,
-            sds_config: adsConfigSource(),
-          })),
-        },
-      }),
-    };
+    chain['transport_socket'] = downstreamTls(set.tlsSecrets, set.clientCASecrets, [
+      'h2',
+      'http/1.1',
+    ]);
   }
   return chain;
 }
+
+export const TLS_INSPECTOR: JsonObject = {
+  name: 'envoy.filters.listener.tls_inspector',
+  typed_config: anyOf('envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector', {}),
+};
 
 function translateListener(ir: EdgeIr, listener: IrListener): JsonObject {
   const resource: JsonObject = {
@@ -52,13 +50,7 @@ function translateListener(ir: EdgeIr, listener: IrListener): JsonObject {
     address: { socket_address: { address: '0.0.0.0', port_value: listener.port } },
     filter_chains: listener.hostSets.map((set) => filterChain(ir, listener, set)),
   };
-  if (listener.protocol === 'HTTPS')
-    resource['listener_filters'] = [
-      {
-        name: 'envoy.filters.listener.tls_inspector',
-        typed_config: anyOf('envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector', {}),
-      },
-    ];
+  if (listener.protocol === 'HTTPS') resource['listener_filters'] = [TLS_INSPECTOR];
   return resource;
 }
 

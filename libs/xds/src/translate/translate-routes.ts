@@ -1,8 +1,9 @@
 // RouteConfigurations: one per host set, virtual hosts and routes in the IR's
 // order (the policy layer already ranked them by Gateway API precedence).
 import type { JsonObject } from '@crossway/protos';
-import type { IrHeaderChanges, IrHostSet, IrRoute, IrVirtualHost } from '../ir/edge-ir';
-import { translateForward, translateRedirect } from './route-action';
+import type { IrHeaderChanges, IrHostSet, IrListener, IrRoute, IrVirtualHost } from '../ir/edge-ir';
+import { translateForward, translateRedirect, type RedirectSite } from './route-action';
+import { routeFilterConfigs } from './filters/route-filters';
 import { translateRouteMatch } from './route-match';
 import type { EdgeBuilder } from './resources';
 
@@ -30,31 +31,45 @@ function addHeaderChanges(
   if (changes.remove.length > 0) target[`${prefix}_headers_to_remove`] = changes.remove;
 }
 
-function translateRoute(route: IrRoute): JsonObject {
+function translateRoute(route: IrRoute, site?: RedirectSite): JsonObject {
   const result: JsonObject = { name: route.name, match: translateRouteMatch(route.match) };
   const { action } = route;
   if (action.kind === 'Forward' && action.backends.length > 0)
     result['route'] = translateForward(route);
   else if (action.kind === 'Redirect')
-    result['redirect'] = translateRedirect(action.redirect, route);
+    result['redirect'] = translateRedirect(action.redirect, route, site);
   // Forward with every weight 0, or no valid backend: the rule answers 500 itself.
   else result['direct_response'] = { status: 500 };
   addHeaderChanges(result, 'request', route.requestHeaders);
   addHeaderChanges(result, 'response', route.responseHeaders);
+  const perFilter = routeFilterConfigs(route);
+  if (perFilter) result['typed_per_filter_config'] = perFilter;
   return result;
 }
 
-function translateVirtualHost(vhost: IrVirtualHost): JsonObject {
-  return { name: vhost.name, domains: vhost.domains, routes: vhost.routes.map(translateRoute) };
+function translateVirtualHost(vhost: IrVirtualHost, listener?: IrListener): JsonObject {
+  const site: RedirectSite | undefined = listener && {
+    port: listener.port,
+    scheme: listener.protocol === 'HTTPS' ? 'https' : 'http',
+    hostname: vhost.name,
+  };
+  return {
+    name: vhost.name,
+    domains: vhost.domains,
+    routes: vhost.routes.map((r) => translateRoute(r, site)),
+  };
 }
 
-function translateRouteTable(set: IrHostSet): JsonObject {
-  return { name: set.routeTable, virtual_hosts: set.virtualHosts.map(translateVirtualHost) };
+function translateRouteTable(set: IrHostSet, listener?: IrListener): JsonObject {
+  return {
+    name: set.routeTable,
+    virtual_hosts: set.virtualHosts.map((v) => translateVirtualHost(v, listener)),
+  };
 }
 
 export const translateRoutes: EdgeBuilder = {
   name: 'routes',
   build: (ir) => ({
-    routes: ir.listeners.flatMap((l) => l.hostSets.map(translateRouteTable)),
+    routes: ir.listeners.flatMap((l) => l.hostSets.map((s) => translateRouteTable(s, l))),
   }),
 };

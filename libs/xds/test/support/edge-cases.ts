@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { validateObject, type ValidatedObject } from '@crossway/model';
 import { resolvePolicy } from '@crossway/policy';
-import { format } from 'prettier';
+import { format, resolveConfig } from 'prettier';
 import { parseAllDocuments } from 'yaml';
 import {
   buildEdgeIr,
@@ -16,6 +16,9 @@ import {
   type EnvoyResources,
   type Snapshot,
 } from '../../src/index';
+
+/** Golden files are formatted with the repo's Prettier config, as `format:check` reads them. */
+const GOLDEN_CONFIG_FILE = fileURLToPath(new URL('../../testdata/golden.json', import.meta.url));
 
 export const edgeDir = fileURLToPath(new URL('../../testdata/edge/', import.meta.url));
 
@@ -111,6 +114,6 @@ export async function renderGolden(result: EdgeResult): Promise<string> {
       problems: result.snapshot.problems,
       conditions: result.conditions,
     }),
-    { parser: 'json' },
+    { ...((await resolveConfig(GOLDEN_CONFIG_FILE)) ?? {}), parser: 'json' },
   );
 }

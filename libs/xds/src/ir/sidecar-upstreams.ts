@@ -1,0 +1,74 @@
+// The upstream clusters of the mesh as sidecars see them: one per Service port,
+// with mesh mTLS (the upstream's SPIFFE ID) or an external Service's own TLS and
+// endpoints. They do not depend on the proxy, so they are built once per resolved
+// policy and every sidecar's IR shares the same objects.
+import type { ResolvedPolicy, ResolvedService } from '@crossway/policy';
+import { buildBackends } from './build-backends';
+import type { IrBackend } from './common-ir';
+import { clusterName, secretName, spiffeId } from './names';
+import type { SidecarUpstream, SidecarUpstreamTls } from './sidecar-ir';
+
+function upstreamTls(
+  resolved: ResolvedPolicy,
+  service: ResolvedService,
+): SidecarUpstreamTls | undefined {
+  if (service.external) {
+    const tls = service.external.tls;
+    if (!tls) return undefined;
+    const result: SidecarUpstreamTls = { kind: 'external' };
+    if (tls.sni !== undefined) result.sni = tls.sni;
+    if (service.externalCARef) result.caSecret = secretName(service.externalCARef);
+    return result;
+  }
+  const { mtls, trustDomain } = resolved.mesh.spec;
+  // Clients always originate mTLS unless the mesh disables it (PERMISSIVE servers accept both).
+  if (mtls.mode === 'DISABLED') return undefined;
+  return {
+    kind: 'mesh',
+    sni: service.hosts[0] ?? `${service.name}.${service.namespace}`,
+    subjectAltName: spiffeId(trustDomain, service.namespace, service.serviceAccount),
+  };
+}
+
+function buildUpstream(
+  resolved: ResolvedPolicy,
+  service: ResolvedService,
+  backend: IrBackend,
+): SidecarUpstream {
+  const upstream: SidecarUpstream = { backend };
+  const tls = upstreamTls(resolved, service);
+  if (tls) upstream.tls = tls;
+  if (service.external)
+    upstream.external = {
+      resolution: service.external.resolution,
+      endpoints: service.external.endpoints.map((e) => ({
+        address: e.address,
+        port: e.port ?? backend.port,
+      })),
+    };
+  return upstream;
+}
+
+function buildAll(resolved: ResolvedPolicy): Map<string, SidecarUpstream> {
+  const services = new Map<string, ResolvedService>();
+  for (const service of resolved.services)
+    for (const port of service.ports) services.set(clusterName(service, port.port), service);
+  const result = new Map<string, SidecarUpstream>();
+  for (const backend of buildBackends(resolved, new Set(services.keys()))) {
+    const service = services.get(backend.cluster);
+    if (service) result.set(backend.cluster, buildUpstream(resolved, service, backend));
+  }
+  return result;
+}
+
+const caches = new WeakMap<ResolvedPolicy, Map<string, SidecarUpstream>>();
+
+/** Every Service port's upstream by cluster name, built once per resolved policy. Read-only. */
+export function sidecarUpstreams(resolved: ResolvedPolicy): ReadonlyMap<string, SidecarUpstream> {
+  let cached = caches.get(resolved);
+  if (!cached) {
+    cached = buildAll(resolved);
+    caches.set(resolved, cached);
+  }
+  return cached;
+}
