@@ -50,17 +50,60 @@ describe('preview', () => {
     expect(second.versions).toEqual(first.versions);
   });
 
-  it('names the field for roles not translated yet, and answers 404 for a missing Gateway', async () => {
-    const sidecar = await h.request({
+  it('shows a sidecar: inbound to the local app, outbound scoped to its dependencies', async () => {
+    const answer = await h.request({
       method: 'GET',
-      url: '/api/v1/preview?role=sidecar&service=shop/frontend',
+      url: '/api/v1/preview?role=sidecar&service=shop/frontend&workload=frontend-1',
+      token: h.tokens.viewer,
     });
-    expect(sidecar.statusCode).toBe(422);
-    expect(sidecar.json().errors[0]).toMatchObject({ path: 'role' });
-    const missing = await h.request({
+    expect(answer.statusCode).toBe(200);
+    const body = answer.json();
+    expect(body.problems).toEqual([]);
+    const listeners = (body.resources.listeners as { name: string }[]).map((l) => l.name);
+    expect(listeners).toContain('sidecar/shop/frontend/inbound/10080');
+    expect(listeners).toContain('sidecar/shop/frontend/outbound/15001');
+    const clusters = (body.resources.clusters as { name: string }[]).map((c) => c.name);
+    expect(clusters).toContain('inbound|10080||frontend.shop');
+    expect(clusters).toContain('outbound|9090||payments.payments');
+    // frontend declares its dependencies: nothing else is configured.
+    expect(clusters.filter((c) => c.startsWith('outbound|')).sort()).toEqual([
+      'outbound|8080||catalog.shop',
+      'outbound|9090||checkout.shop',
+      'outbound|9090||payments.payments',
+    ]);
+    expect(answer.body).not.toContain('PRIVATE KEY');
+  });
+
+  it('shows a proxyless client and server with the listener names gRPC asks for', async () => {
+    const answer = await h.request({
       method: 'GET',
-      url: '/api/v1/preview?role=edge&gateway=edge/nope',
+      url: '/api/v1/preview?role=proxyless&service=shop/checkout',
     });
-    expect(missing.statusCode).toBe(404);
+    expect(answer.statusCode).toBe(200);
+    const body = answer.json();
+    expect(body.problems).toEqual([]);
+    const listeners = (body.resources.listeners as { name: string }[]).map((l) => l.name);
+    expect(listeners).toContain('payments.payments:9090');
+    expect(listeners.some((n) => n.startsWith('grpc/server?xds.resource.listening_address='))).toBe(
+      true,
+    );
+    expect(Array.isArray(body.unsupportedForRole)).toBe(true);
+  });
+
+  it('names the bad field, and answers 404 for a missing target', async () => {
+    const role = await h.request({ method: 'GET', url: '/api/v1/preview?role=router' });
+    expect(role.statusCode).toBe(422);
+    expect(role.json().errors[0]).toMatchObject({ path: 'role' });
+    const service = await h.request({ method: 'GET', url: '/api/v1/preview?role=sidecar' });
+    expect(service.statusCode).toBe(422);
+    expect(service.json().errors[0]).toMatchObject({ path: 'service' });
+    for (const url of [
+      '/api/v1/preview?role=edge&gateway=edge/nope',
+      '/api/v1/preview?role=sidecar&service=shop/nope',
+      '/api/v1/preview?role=proxyless&service=shop/nope',
+    ]) {
+      const missing = await h.request({ method: 'GET', url });
+      expect(missing.statusCode, url).toBe(404);
+    }
   });
 });
