@@ -58,6 +58,25 @@ describe('POST /api/v1/explain', () => {
     expect(body.backends).toEqual([]);
   });
 
+  it('explains a mesh call from a caller Service, authorized at the receiver', async () => {
+    const answer = await explain({
+      source: 'shop/frontend',
+      host: 'payments.payments',
+      path: '/shop.v1.Payments/Charge',
+      method: 'POST',
+    });
+    expect(answer.statusCode).toBe(200);
+    const body = answer.json();
+    expect(body.backends).toEqual([{ service: 'payments/payments', port: 9090, weight: 1 }]);
+    expect(body.authorization).toMatchObject({ verdict: 'DENY', reason: 'NoAllowMatched' });
+    expect(body.response).toEqual({ status: 403 });
+    const unknown = await explain({ source: 'shop/nobody', host: 'h', path: '/' });
+    expect(unknown.statusCode).toBe(404);
+    const badRole = await explain({ source: 'shop/frontend', role: 'edge', host: 'h', path: '/' });
+    expect(badRole.statusCode).toBe(422);
+    expect(badRole.json().errors[0].path).toBe('role');
+  });
+
   it('names the bad field of a bad request and the missing Gateway', async () => {
     const bad = await explain({ gateway: 'edge/public', host: 'h', path: 'no-slash' });
     expect(bad.statusCode).toBe(422);

@@ -74,7 +74,9 @@ export type { SimulatedAction, SimulatedCluster } from './simulate/route-action'
 export { matchString, matchHeader, matchQueryParameter, parseQuery } from './simulate/string-match';
 export { matchPath, matchRoute, splitPath } from './simulate/route-match';
 export { selectVirtualHost } from './simulate/select-virtual-host';
-export { explainEdgeRequest, explainRequest } from './explain/explain-request';
+export { explainEdgeRequest } from './explain/explain-request';
+export { explainMeshRequest } from './explain/explain-mesh';
+export { explainRequest } from './explain/explain';
 export type * from './explain/explain-types';
 export type * from './ir/sidecar-ir';
 export {

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { resolvePolicy } from '@crossway/policy';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { explainEdgeRequest, type ExplainResult } from '../src/index';
+import { explainEdgeRequest, explainRequest, type ExplainResult } from '../src/index';
 import { loadObjects, toValidated } from './support/edge-cases';
 
 const shop = resolvePolicy(
@@ -152,5 +152,68 @@ describe('explain at the edge', () => {
     expect(
       explainEdgeRequest(shop, { gateway: 'edge/public', port: 9999, host: 'h', path: '/' }),
     ).toMatchObject({ ok: false, invalid: [{ path: 'port' }] });
+  });
+});
+
+describe('explain for a mesh caller', () => {
+  const payment = {
+    host: 'payments.payments',
+    path: '/shop.v1.Payments/Charge',
+    method: 'POST',
+    headers: { 'content-type': 'application/grpc' },
+  };
+
+  it('checkout may call payments: the ALLOW policy names the rule that let it in', () => {
+    const result = explained(explainRequest(shop, { source: 'shop/checkout', ...payment }));
+    expect(result.backends).toEqual([{ service: 'payments/payments', port: 9090, weight: 1 }]);
+    expect(result.matched).toMatchObject({ route: { kind: 'Service', name: 'payments' } });
+    expect(result.authorization).toEqual({
+      verdict: 'ALLOW',
+      reason: 'AllowMatched',
+      by: { kind: 'AuthorizationPolicy', namespace: 'payments', name: 'payments-callers', rule: 0 },
+    });
+    expect(result.envoy).toMatchObject({
+      listener: 'sidecar/shop/checkout/outbound/15001',
+      virtualHost: 'payments.payments:9090',
+      cluster: 'outbound|9090||payments.payments',
+    });
+    const names = result.policies.map((p) => `${p.kind}/${p.name}:${p.fields.join(',')}`);
+    expect(names).toContain(
+      'TrafficPolicy/payments-resilience:connectionLimits,loadBalancer,outlierDetection',
+    );
+    expect(names).toContain('AuthorizationPolicy/payments-callers:action:ALLOW');
+  });
+
+  it('frontend may not call payments directly: denied with 403', () => {
+    const result = explained(explainRequest(shop, { source: 'shop/frontend', ...payment }));
+    expect(result.authorization).toMatchObject({ verdict: 'DENY', reason: 'NoAllowMatched' });
+    expect(result.response).toEqual({ status: 403 });
+  });
+
+  it('a proxyless caller goes through the client Listener named host:port', () => {
+    const result = explained(
+      explainRequest(shop, {
+        source: 'shop/frontend',
+        role: 'proxyless',
+        host: 'checkout.shop',
+        path: '/shop.v1.Checkout/PlaceOrder',
+        method: 'POST',
+        headers: { 'content-type': 'application/grpc' },
+      }),
+    );
+    expect(result.envoy.listener).toBe('checkout.shop:9090');
+    expect(result.matched).toMatchObject({
+      route: { kind: 'GRPCRoute', name: 'checkout' },
+      rule: 0,
+    });
+    expect(result.beaten.map((b) => b.rule)).toEqual([1]);
+    expect(result.backends).toEqual([{ service: 'shop/checkout', port: 9090, weight: 1 }]);
+  });
+
+  it('an unknown caller is not found', () => {
+    expect(explainRequest(shop, { source: 'shop/nobody', host: 'h', path: '/' })).toEqual({
+      ok: false,
+      notFound: 'Service shop/nobody not found',
+    });
   });
 });

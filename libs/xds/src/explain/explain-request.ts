@@ -28,14 +28,13 @@ import { translateEdge } from '../translate/edge-profile';
 import type { EnvoyResources } from '../translate/resources';
 import type {
   EdgeExplainRequest,
-  ExplainRequest,
   ExplainedMatch,
   ExplainedPolicy,
   ExplainOutcome,
   ExplainResult,
 } from './explain-types';
 
-function explainedMatch(entry: RouteTableEntry): ExplainedMatch {
+export function explainedMatch(entry: RouteTableEntry): ExplainedMatch {
   return {
     route: { ...entry.route },
     rule: entry.rule.index,
@@ -72,7 +71,16 @@ function entriesByName(gateway: ResolvedGateway, port: number): Map<string, Rout
   return byName;
 }
 
-function headerMap(request: EdgeExplainRequest, scheme: string): Map<string, string> {
+/** What the beaten-rules search needs of a request. */
+export interface RequestShape {
+  host: string;
+  path: string;
+  method?: string | undefined;
+  headers?: Record<string, string> | undefined;
+  tls?: boolean | undefined;
+}
+
+function headerMap(request: RequestShape, scheme: string): Map<string, string> {
   const headers = new Map<string, string>();
   for (const [name, value] of Object.entries(request.headers ?? {}))
     headers.set(name.toLowerCase(), value);
@@ -85,10 +93,10 @@ function headerMap(request: EdgeExplainRequest, scheme: string): Map<string, str
 }
 
 /** Envoy routes of the chosen virtual host after the matched one that match too: the rules it beat. */
-function beatenRoutes(
+export function beatenRoutes(
   resources: EnvoyResources,
   sim: SimulationResult,
-  request: EdgeExplainRequest,
+  request: RequestShape,
 ): string[] {
   if (sim.routeConfig === undefined || sim.virtualHost === undefined || sim.route === undefined)
     return [];
@@ -125,7 +133,10 @@ function targetRefOf(target: PolicyTarget): ExplainedPolicy['targetRef'] {
   return ref;
 }
 
-function trafficPolicies(resolved: ResolvedPolicy, context: TrafficContext): ExplainedPolicy[] {
+export function trafficPolicies(
+  resolved: ResolvedPolicy,
+  context: TrafficContext,
+): ExplainedPolicy[] {
   const { sources } = effectiveTrafficPolicy(resolved, context);
   const byPolicy = new Map<string, ExplainedPolicy>();
   for (const [field, source] of Object.entries(sources)) {
@@ -147,7 +158,7 @@ function trafficPolicies(resolved: ResolvedPolicy, context: TrafficContext): Exp
   return [...byPolicy.values()].map((p) => ({ ...p, fields: [...p.fields].sort() }));
 }
 
-function receiverPolicies<S extends object>(
+export function receiverPolicies<S extends object>(
   attached: readonly AttachedPolicy<S>[],
   describe: (spec: S) => string[],
 ): ExplainedPolicy[] {
@@ -160,7 +171,7 @@ function receiverPolicies<S extends object>(
   }));
 }
 
-function responseOf(sim: SimulationResult): ExplainResult['response'] {
+export function responseOf(sim: SimulationResult): ExplainResult['response'] {
   const { action } = sim;
   switch (action.type) {
     case 'redirect':
@@ -172,6 +183,23 @@ function responseOf(sim: SimulationResult): ExplainResult['response'] {
     default:
       return undefined;
   }
+}
+
+/** The Envoy resource names the simulated request went through. */
+export function envoyNames(sim: SimulationResult): ExplainResult['envoy'] {
+  const clusters =
+    sim.action.type === 'forward' || sim.action.type === 'tcp-proxy'
+      ? sim.action.clusters.map((c) => c.name)
+      : undefined;
+  const envoy: ExplainResult['envoy'] = {};
+  if (sim.listener !== undefined) envoy.listener = sim.listener;
+  if (sim.filterChain !== undefined) envoy.filterChain = sim.filterChain;
+  if (sim.routeConfig !== undefined) envoy.routeConfiguration = sim.routeConfig;
+  if (sim.virtualHost !== undefined) envoy.virtualHost = sim.virtualHost;
+  if (sim.route !== undefined) envoy.route = sim.route;
+  if (clusters && clusters.length === 1 && clusters[0] !== undefined) envoy.cluster = clusters[0];
+  if (clusters && clusters.length > 1) envoy.clusters = clusters;
+  return envoy;
 }
 
 export function explainEdgeRequest(
@@ -252,16 +280,7 @@ export function explainEdgeRequest(
     ...receiverPolicies(authenticationFor(resolved, receiver), () => ['providers']),
   ];
 
-  const clusters =
-    sim.action.type === 'forward' ? sim.action.clusters.map((c) => c.name) : undefined;
-  const envoy: ExplainResult['envoy'] = {};
-  if (sim.listener !== undefined) envoy.listener = sim.listener;
-  if (sim.filterChain !== undefined) envoy.filterChain = sim.filterChain;
-  if (sim.routeConfig !== undefined) envoy.routeConfiguration = sim.routeConfig;
-  if (sim.virtualHost !== undefined) envoy.virtualHost = sim.virtualHost;
-  if (sim.route !== undefined) envoy.route = sim.route;
-  if (clusters && clusters.length === 1 && clusters[0] !== undefined) envoy.cluster = clusters[0];
-  if (clusters && clusters.length > 1) envoy.clusters = clusters;
+  const envoy = envoyNames(sim);
 
   const result: ExplainResult = {
     matched: entry ? explainedMatch(entry) : null,
@@ -282,13 +301,4 @@ export function explainEdgeRequest(
   const response = verdict.verdict === 'DENY' ? { status: 403 } : responseOf(sim);
   if (response) result.response = response;
   return { ok: true, result };
-}
-
-/** Explain an edge request (`gateway`) or a mesh caller's request (`source`). */
-export function explainRequest(resolved: ResolvedPolicy, request: ExplainRequest): ExplainOutcome {
-  if ('gateway' in request) return explainEdgeRequest(resolved, request);
-  return {
-    ok: false,
-    invalid: [{ path: 'source', message: 'mesh callers are not explained yet; give "gateway"' }],
-  };
 }

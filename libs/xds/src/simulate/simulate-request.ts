@@ -24,6 +24,11 @@ import { parseQuery } from './string-match';
 
 export interface SimulatedRequest {
   port: number;
+  /**
+   * Select the Listener by name instead of by port: a proxyless gRPC client dials
+   * `xds:///<name>` and uses that Listener's api_listener connection manager.
+   */
+  listener?: string;
   /** The Host (:authority) header, with a port when the client sent one. */
   host: string;
   /** The :path header, query string included. */
@@ -115,13 +120,18 @@ export function simulateRequest(
   resources: EnvoyResources,
   request: SimulatedRequest,
 ): SimulationResult {
-  const listener = findListener(resources.listeners, request.port);
+  const listener =
+    request.listener !== undefined
+      ? resources.listeners.find((l) => stringAt(l, 'name') === request.listener)
+      : findListener(resources.listeners, request.port);
   if (!listener) return { action: { type: 'no-listener' } };
   const listenerName = stringAt(listener, 'name');
   const base: SimulationResult = {
     action: { type: 'no-filter-chain' },
     ...(listenerName !== undefined ? { listener: listenerName } : {}),
   };
+  const apiListener = objectAt(objectAt(listener, 'api_listener'), 'api_listener');
+  if (apiListener) return simulateHttp(resources, request, base, apiListener, false);
   const tls = request.tls === true || request.sni !== undefined;
   const sni = request.sni ?? (tls ? hostWithoutPort(request.host) : undefined);
   const chain = selectFilterChain(chainsForTransport(listener, tls), sni);
@@ -134,6 +144,17 @@ export function simulateRequest(
   const hcm = connectionManager(chain);
   // No HTTP: TLS passthrough or TCP (simulate-l4.ts).
   if (!hcm) return { ...withChain, action: simulateL4(chain, resources.clusters) };
+  return simulateHttp(resources, request, withChain, hcm, tls);
+}
+
+/** The HTTP part: route configuration, virtual host, route, HTTP filters and action. */
+function simulateHttp(
+  resources: EnvoyResources,
+  request: SimulatedRequest,
+  withChain: SimulationResult,
+  hcm: JsonObject,
+  tls: boolean,
+): SimulationResult {
   const { name: routeConfigName, config } = findRouteConfig(hcm, resources.routes);
   const withConfig: SimulationResult = {
     ...withChain,
