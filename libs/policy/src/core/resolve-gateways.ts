@@ -79,7 +79,12 @@ function resolveListener(
     }
   }
   const terminates = tls !== undefined && tls.mode === 'Terminate';
-  const ready = !terminates || (tls?.certificateRefs.length ?? 0) > 0;
+  // Client validation whose CA did not resolve must not serve at all: serving
+  // without checking client certificates would fail open.
+  const wantedCAs = listener.tls?.clientValidation?.caRefs.length ?? 0;
+  const ready =
+    !terminates ||
+    ((tls?.certificateRefs.length ?? 0) > 0 && (tls?.clientCARefs.length ?? 0) === wantedCAs);
 
   const protocolKinds = KINDS_BY_PROTOCOL[listener.protocol];
   const requested = listener.allowedRoutes.kinds;

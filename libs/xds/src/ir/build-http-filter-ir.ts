@@ -19,6 +19,12 @@ export interface HttpFilterSite {
   target?: ReceiverTarget;
   /** The routes this connection manager serves, if any. */
   routes: readonly IrRoute[];
+  /**
+   * Mesh receivers: the Service port this connection manager serves and the ports
+   * peers actually dial for it (Workload ports). `to.ports` name Service ports, so
+   * a rule on the Service port also matches the dialed ports.
+   */
+  ports?: { service: number; listening: readonly number[] };
 }
 
 export function receiverName(target: ReceiverTarget): string {
@@ -39,7 +45,7 @@ export function buildHttpFilterIr(site: HttpFilterSite): IrHttpFilters {
   // evaluate are handled in the authorization IR.
   const jwt = buildJwtIr(resolved, target);
   if (jwt) result.jwt = jwt;
-  const authorization = buildAuthorizationIr(resolved, role, target);
+  const authorization = buildAuthorizationIr(resolved, role, target, site.ports);
   if (authorization) result.authorization = authorization;
   const rateLimit = buildRateLimitIr(resolved, target);
   if (rateLimit) result.rateLimit = rateLimit;

@@ -189,6 +189,7 @@ function buildServers(
           sectionName: port.name,
         },
         routes: [],
+        ports: { service: port.port, listening: port.endpoints.map((e) => e.port) },
       });
       const addresses = port.endpoints
         .map((e) => ({

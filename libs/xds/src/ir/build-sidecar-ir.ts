@@ -109,6 +109,7 @@ function buildInbound(
         role: 'sidecar',
         target: section,
         routes: [],
+        ports: { service: port.port, listening: [listenPort] },
       });
     else {
       const authorization = buildAuthorizationIr(resolved, 'sidecar', section);

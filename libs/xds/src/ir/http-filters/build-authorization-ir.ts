@@ -25,6 +25,7 @@ interface AuthzContext {
   resolved: ResolvedPolicy;
   role: DataPlaneRole;
   trustDomain: string;
+  ports?: { service: number; listening: readonly number[] } | undefined;
 }
 
 function qualified(entry: string, policyNamespace: string): { namespace: string; name: string } {
@@ -120,9 +121,18 @@ function buildSource(
   return result;
 }
 
-function buildOperation(op: NonNullable<AuthorizationRule['to']>[number]): IrAuthzOperation {
+/** `to.ports` name Service ports; where peers dial another port for it, that port matches too. */
+function operationPorts(ports: readonly number[], ctx: AuthzContext): number[] {
+  const aliases = ctx.ports && ports.includes(ctx.ports.service) ? ctx.ports.listening : [];
+  return [...new Set([...ports, ...aliases])].sort((a, b) => a - b);
+}
+
+function buildOperation(
+  op: NonNullable<AuthorizationRule['to']>[number],
+  ctx: AuthzContext,
+): IrAuthzOperation {
   const result: IrAuthzOperation = {};
-  if (op.ports) result.ports = [...op.ports];
+  if (op.ports) result.ports = operationPorts(op.ports, ctx);
   if (op.methods) result.methods = [...op.methods];
   if (op.paths) result.paths = op.paths.map(patternToIr);
   if (op.hosts) result.hosts = [...op.hosts];
@@ -139,7 +149,7 @@ function buildRules(
       const { namespace, name } = entry.policy;
       const result: IrAuthzRule = { name: `authorizationpolicy/${namespace}/${name}/rule/${i}` };
       if (rule.from) result.from = rule.from.map((s) => buildSource(s, ctx, action, namespace));
-      if (rule.to) result.to = rule.to.map(buildOperation);
+      if (rule.to) result.to = rule.to.map((op) => buildOperation(op, ctx));
       if (rule.when)
         result.when = rule.when.map((w) => ({
           header: w.header.toLowerCase(),
@@ -155,9 +165,15 @@ export function buildAuthorizationIr(
   resolved: ResolvedPolicy,
   role: DataPlaneRole,
   target: ReceiverTarget,
+  ports?: { service: number; listening: readonly number[] },
 ): IrAuthorization | undefined {
   const set = authorizationFor(resolved, target);
-  const ctx: AuthzContext = { resolved, role, trustDomain: resolved.mesh.spec.trustDomain };
+  const ctx: AuthzContext = {
+    resolved,
+    role,
+    trustDomain: resolved.mesh.spec.trustDomain,
+    ports,
+  };
   const deny = buildRules(set.denies, ctx, 'DENY');
   const result: IrAuthorization = { deny, clientIp: role === 'edge' ? 'Forwarded' : 'Peer' };
   if (set.allows.length > 0) result.allow = buildRules(set.allows, ctx, 'ALLOW');
