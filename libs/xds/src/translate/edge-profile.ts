@@ -2,7 +2,7 @@
 // gives nothing when it does not apply; the role never branches inside them.
 import type { EdgeIr } from '../ir/edge-ir';
 import { translateJwksClusters } from './filters/jwt-authn';
-import { RESOURCE_KIND_ORDER, type EdgeBuilder, type EnvoyResources } from './resources';
+import { runProfile, type EdgeBuilder, type EnvoyResources } from './resources';
 import { translateClusters } from './translate-clusters';
 import { translateEndpoints } from './translate-endpoints';
 import { translateL4Listeners } from './translate-l4-listeners';
@@ -22,16 +22,5 @@ export function translateEdge(
   ir: EdgeIr,
   profile: readonly EdgeBuilder[] = EDGE_PROFILE,
 ): EnvoyResources {
-  const out: EnvoyResources = {
-    listeners: [],
-    routes: [],
-    clusters: [],
-    endpoints: [],
-    secrets: [],
-  };
-  for (const builder of profile) {
-    const part = builder.build(ir);
-    for (const kind of RESOURCE_KIND_ORDER) out[kind] = [...out[kind], ...(part[kind] ?? [])];
-  }
-  return out;
+  return runProfile(ir, profile);
 }

@@ -5,16 +5,7 @@ import type { JsonObject } from '@crossway/protos';
 import type { IrEndpoint } from '../ir/common-ir';
 import type { ProxylessBackend } from '../ir/proxyless-ir';
 import type { ProxylessBuilder } from './proxyless-profile';
-
-const HEALTH: Record<IrEndpoint['health'], string> = {
-  Healthy: 'HEALTHY',
-  Unhealthy: 'UNHEALTHY',
-  Draining: 'DRAINING',
-};
-
-function localityKey(e: IrEndpoint): string {
-  return `${e.locality.region ?? ''}\u0000${e.locality.zone ?? ''}`;
-}
+import { localityKey, translateEndpoint } from './translate-endpoints';
 
 function translateLoadAssignment(backend: ProxylessBackend): JsonObject {
   const groups = new Map<string, IrEndpoint[]>();
@@ -30,11 +21,7 @@ function translateLoadAssignment(backend: ProxylessBackend): JsonObject {
       return {
         locality,
         load_balancing_weight: list.reduce((sum, e) => sum + e.weight, 0),
-        lb_endpoints: list.map((e) => ({
-          endpoint: { address: { socket_address: { address: e.address, port_value: e.port } } },
-          health_status: HEALTH[e.health],
-          load_balancing_weight: e.weight,
-        })),
+        lb_endpoints: list.map(translateEndpoint),
       };
     });
   return { cluster_name: backend.cluster, endpoints };

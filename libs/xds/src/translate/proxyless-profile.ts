@@ -6,12 +6,9 @@ import { translateProxylessEndpoints } from './proxyless-endpoints';
 import { translateProxylessListeners } from './proxyless-listeners';
 import { translateProxylessRoutes } from './proxyless-routes';
 import { translateProxylessServers } from './proxyless-servers';
-import { RESOURCE_KIND_ORDER, type EnvoyResources } from './resources';
+import { runProfile, type EnvoyResources, type ProfileBuilder } from './resources';
 
-export interface ProxylessBuilder {
-  name: string;
-  build(ir: ProxylessIr): Partial<EnvoyResources>;
-}
+export type ProxylessBuilder = ProfileBuilder<ProxylessIr>;
 
 export const PROXYLESS_PROFILE: readonly ProxylessBuilder[] = [
   translateProxylessListeners,
@@ -25,16 +22,5 @@ export function translateProxyless(
   ir: ProxylessIr,
   profile: readonly ProxylessBuilder[] = PROXYLESS_PROFILE,
 ): EnvoyResources {
-  const out: EnvoyResources = {
-    listeners: [],
-    routes: [],
-    clusters: [],
-    endpoints: [],
-    secrets: [],
-  };
-  for (const builder of profile) {
-    const part = builder.build(ir);
-    for (const kind of RESOURCE_KIND_ORDER) out[kind] = [...out[kind], ...(part[kind] ?? [])];
-  }
-  return out;
+  return runProfile(ir, profile);
 }

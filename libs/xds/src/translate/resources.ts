@@ -20,10 +20,31 @@ export const RESOURCE_KIND_ORDER = [
 ] as const;
 export type EnvoyResourceKind = (typeof RESOURCE_KIND_ORDER)[number];
 
-/** One feature's translation: gives resources of some kinds, or nothing when it does not apply. */
-export interface EdgeBuilder {
+/** One feature's translation for a role's IR: resources of some kinds, or nothing when it does not apply. */
+export interface ProfileBuilder<Ir> {
   name: string;
-  build(ir: EdgeIr): Partial<EnvoyResources>;
+  build(ir: Ir): Partial<EnvoyResources>;
+}
+
+export type EdgeBuilder = ProfileBuilder<EdgeIr>;
+
+/** Runs a role's profile: every builder in order, their resources concatenated per kind. */
+export function runProfile<Ir>(ir: Ir, profile: readonly ProfileBuilder<Ir>[]): EnvoyResources {
+  const out: EnvoyResources = {
+    listeners: [],
+    routes: [],
+    clusters: [],
+    endpoints: [],
+    secrets: [],
+  };
+  for (const builder of profile) {
+    const part = builder.build(ir);
+    for (const kind of RESOURCE_KIND_ORDER) {
+      const add = part[kind];
+      if (add) out[kind].push(...add);
+    }
+  }
+  return out;
 }
 
 export const ENVOY_TYPES: Record<EnvoyResourceKind, string> = {

@@ -4,9 +4,9 @@
 // rule that needs L7 (methods, paths, hosts, `when` headers, JWT claims) denies the
 // whole port; an ALLOW rule that needs L7 can never match at L4 and grants nothing.
 import type { JsonObject } from '@crossway/protos';
-import type { IrAuthorization, IrAuthzRule, IrAuthzSource } from '../ir/http-filter-ir';
+import type { IrAuthorization, IrAuthzRule } from '../ir/http-filter-ir';
 import type { SidecarInbound } from '../ir/sidecar-ir';
-import { cidrRange } from './filters/rbac';
+import { sourcePrincipal } from './filters/rbac';
 import { anyOf } from './resources';
 
 function needsL7(rule: IrAuthzRule): boolean {
@@ -30,36 +30,10 @@ function appliesToPort(rule: IrAuthzRule, inbound: SidecarInbound): boolean {
   );
 }
 
-function oneOf(ids: JsonObject[]): JsonObject {
-  return ids.length === 1 && ids[0] ? ids[0] : { or_ids: { ids } };
-}
-
-function allOf(ids: JsonObject[]): JsonObject {
-  if (ids.length === 0) return { any: true };
-  return ids.length === 1 && ids[0] ? ids[0] : { and_ids: { ids } };
-}
-
-/** Every field of one source must match; any value within a field. */
-function sourcePrincipal(source: IrAuthzSource): JsonObject {
-  if (source.never) return { not_id: { any: true } };
-  const ids: JsonObject[] = (source.principals ?? []).map((list) =>
-    oneOf(
-      list.map((m) => ({
-        authenticated: {
-          principal_name: m.kind === 'Exact' ? { exact: m.value } : { prefix: m.value },
-        },
-      })),
-    ),
-  );
-  if (source.ipBlocks)
-    ids.push(oneOf(source.ipBlocks.map((b) => ({ direct_remote_ip: cidrRange(b) }))));
-  return allOf(ids);
-}
-
 function rulePolicy(rule: IrAuthzRule): JsonObject {
   return {
     permissions: [{ any: true }],
-    principals: rule.from ? rule.from.map(sourcePrincipal) : [{ any: true }],
+    principals: rule.from ? rule.from.map((f) => sourcePrincipal(f, 'Peer')) : [{ any: true }],
   };
 }
 

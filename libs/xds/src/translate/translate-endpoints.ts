@@ -6,17 +6,17 @@ import type { IrBackend, IrEndpoint } from '../ir/edge-ir';
 import { localityPriorities, type Locality } from './locality-priority';
 import type { EdgeBuilder } from './resources';
 
-const HEALTH: Record<IrEndpoint['health'], string> = {
+export const HEALTH: Record<IrEndpoint['health'], string> = {
   Healthy: 'HEALTHY',
   Unhealthy: 'UNHEALTHY',
   Draining: 'DRAINING',
 };
 
-function localityKey(e: IrEndpoint): string {
+export function localityKey(e: IrEndpoint): string {
   return `${e.locality.region ?? ''}\u0000${e.locality.zone ?? ''}`;
 }
 
-function translateEndpoint(e: IrEndpoint): JsonObject {
+export function translateEndpoint(e: IrEndpoint): JsonObject {
   return {
     endpoint: { address: { socket_address: { address: e.address, port_value: e.port } } },
     health_status: HEALTH[e.health],

@@ -31,7 +31,8 @@ function addHeaderChanges(
   if (changes.remove.length > 0) target[`${prefix}_headers_to_remove`] = changes.remove;
 }
 
-function translateRoute(route: IrRoute, site?: RedirectSite): JsonObject {
+/** One route; `site` (edge) lets a redirect drop or keep the listener's port as Envoy would. */
+export function translateRoute(route: IrRoute, site?: RedirectSite): JsonObject {
   const result: JsonObject = { name: route.name, match: translateRouteMatch(route.match) };
   const { action } = route;
   if (action.kind === 'Forward' && action.backends.length > 0)
@@ -47,7 +48,8 @@ function translateRoute(route: IrRoute, site?: RedirectSite): JsonObject {
   return result;
 }
 
-function translateVirtualHost(vhost: IrVirtualHost, listener?: IrListener): JsonObject {
+/** A virtual host; `listener` only at the edge (mesh virtual hosts have no listener site). */
+export function translateVirtualHost(vhost: IrVirtualHost, listener?: IrListener): JsonObject {
   const site: RedirectSite | undefined = listener && {
     port: listener.port,
     scheme: listener.protocol === 'HTTPS' ? 'https' : 'http',

@@ -73,7 +73,11 @@ function claimMatch(name: string, value: string): JsonObject[] {
   });
 }
 
-function sourcePrincipal(source: IrAuthzSource, clientIp: IrAuthorization['clientIp']): JsonObject {
+/** One `from` entry as an RBAC principal: every field must match, any value within a field. */
+export function sourcePrincipal(
+  source: IrAuthzSource,
+  clientIp: IrAuthorization['clientIp'],
+): JsonObject {
   if (source.never) return { not_id: { any: true } };
   const ids: JsonObject[] = [];
   for (const list of source.principals ?? []) ids.push(anyOfIds(list.map(principalName)));
