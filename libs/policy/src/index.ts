@@ -32,6 +32,7 @@ export {
 } from './authorization/evaluate-authorization';
 export { ipInBlock } from './authorization/ip-blocks';
 export { reachableServices } from './scoping/reachable-services';
+export { serviceIndex } from './scoping/service-index';
 export {
   compareHostnameSpecificity,
   hostnameCovers,

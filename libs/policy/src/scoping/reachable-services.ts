@@ -7,6 +7,7 @@ import { by, chain, sorted } from '../common/compare';
 import { nsName, type NamespacedName } from '../common/ids';
 import type { ResolvedPolicy, ResolvedService } from '../resolved-types';
 import type { RouteTableEntry } from '../routes/route-types';
+import { serviceIndex } from './service-index';
 
 function routedTo(entries: readonly RouteTableEntry[]): NamespacedName[] {
   return entries.flatMap((e) => [
@@ -20,7 +21,7 @@ export function reachableServices(
   resolved: ResolvedPolicy,
   service: NamespacedName,
 ): NamespacedName[] {
-  const byKey = new Map(resolved.services.map((s) => [nsName(s), s]));
+  const byKey = serviceIndex(resolved);
   const self = byKey.get(nsName(service));
   if (!self) return [];
   const dependencies: ResolvedService[] = self.dependencies

@@ -1,7 +1,13 @@
 // Backends: one cluster per Service port that some route of the IR sends or
 // mirrors to, with the Workloads behind that port as endpoints.
 import { parseDuration } from '@crossway/model';
-import { effectiveTrafficPolicy, type ResolvedPolicy, type TrafficContext } from '@crossway/policy';
+import {
+  effectiveTrafficPolicy,
+  type ResolvedPolicy,
+  type ResolvedService,
+  type ResolvedServicePort,
+  type TrafficContext,
+} from '@crossway/policy';
 import { buildHashOn, buildHealthCheck } from './build-backend-policy-parts';
 import type { IrBackend, IrBackendPolicy, IrRoute } from './common-ir';
 import { clusterName } from './names';
@@ -72,6 +78,24 @@ function backendPolicy(
   return policy;
 }
 
+const clusterIndexes = new WeakMap<
+  ResolvedPolicy,
+  Map<string, { service: ResolvedService; port: ResolvedServicePort }>
+>();
+
+/** Every Service port by its cluster name, once per resolved policy (proxies look up their few). */
+function servicePortsByCluster(resolved: ResolvedPolicy) {
+  let index = clusterIndexes.get(resolved);
+  if (!index) {
+    index = new Map();
+    for (const service of resolved.services)
+      for (const port of service.ports)
+        index.set(clusterName(service, port.port), { service, port });
+    clusterIndexes.set(resolved, index);
+  }
+  return index;
+}
+
 /**
  * One backend per wanted cluster name that is a Service port, sorted by cluster
  * name. `gateway` is the edge's Gateway (its policies count); absent in the mesh.
@@ -82,25 +106,26 @@ export function buildBackends(
   gateway?: { namespace: string; name: string },
 ): IrBackend[] {
   const backends: IrBackend[] = [];
-  for (const service of resolved.services)
-    for (const port of service.ports) {
-      const cluster = clusterName(service, port.port);
-      if (!wanted.has(cluster)) continue;
-      backends.push({
-        cluster,
-        service: { namespace: service.namespace, name: service.name },
-        port: port.port,
-        protocol: port.protocol,
-        endpoints: port.endpoints.map((e) => ({
-          workload: e.workload,
-          address: e.address,
-          port: e.port,
-          locality: { ...e.locality },
-          weight: e.weight,
-          health: e.health,
-        })),
-        policy: backendPolicy(resolved, service, port.port, gateway),
-      });
-    }
+  const index = servicePortsByCluster(resolved);
+  for (const cluster of wanted) {
+    const found = index.get(cluster);
+    if (!found) continue;
+    const { service, port } = found;
+    backends.push({
+      cluster,
+      service: { namespace: service.namespace, name: service.name },
+      port: port.port,
+      protocol: port.protocol,
+      endpoints: port.endpoints.map((e) => ({
+        workload: e.workload,
+        address: e.address,
+        port: e.port,
+        locality: { ...e.locality },
+        weight: e.weight,
+        health: e.health,
+      })),
+      policy: backendPolicy(resolved, service, port.port, gateway),
+    });
+  }
   return backends.sort((a, b) => (a.cluster < b.cluster ? -1 : a.cluster > b.cluster ? 1 : 0));
 }

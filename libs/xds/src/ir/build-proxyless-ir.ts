@@ -3,7 +3,12 @@
 // xDS-enabled server ports of its own Service, all cut down to what gRPC
 // accepts. What is cut is recorded in `leftOut`; the objects that asked for it
 // are reported by unsupportedForRole.
-import { reachableServices, type ResolvedPolicy, type ResolvedService } from '@crossway/policy';
+import {
+  reachableServices,
+  serviceIndex,
+  type ResolvedPolicy,
+  type ResolvedService,
+} from '@crossway/policy';
 import { buildBackends } from './build-backends';
 import { buildHttpFilterIr, requiredTokenDenyRules } from './build-http-filter-ir';
 import { meshHostName, meshVirtualHost } from './build-mesh-routes';
@@ -116,9 +121,7 @@ function buildProxylessBackends(
     for (const route of client.routes)
       if (route.action.kind === 'Forward')
         for (const b of route.action.backends) wanted.add(b.cluster);
-  const accounts = new Map(
-    resolved.services.map((s) => [`${s.namespace}/${s.name}`, s.serviceAccount]),
-  );
+  const services = serviceIndex(resolved);
   return buildBackends(resolved, wanted).map((backend): ProxylessBackend => {
     const policy = { ...backend.policy };
     const lb = policy.loadBalancer;
@@ -134,7 +137,9 @@ function buildProxylessBackends(
       endpoints: grpcEndpoints(backend, leftOut),
       policy,
     };
-    const account = accounts.get(`${backend.service.namespace}/${backend.service.name}`);
+    const account = services.get(
+      `${backend.service.namespace}/${backend.service.name}`,
+    )?.serviceAccount;
     if (upstreamTls && account !== undefined)
       result.tls = {
         subjectAltNames: [
@@ -215,13 +220,11 @@ export function buildProxylessIr(
   resolved: ResolvedPolicy,
   node: ProxylessNode = {},
 ): ProxylessIr | undefined {
-  const own = node.service
-    ? resolved.services.find((s) => `${s.namespace}/${s.name}` === node.service)
-    : undefined;
+  const byKey = serviceIndex(resolved);
+  const own = node.service ? byKey.get(node.service) : undefined;
   if (node.service !== undefined && !own) return undefined;
   const leftOut: ProxylessLeftOut[] = [];
   const sec = security(resolved, node.certificateProviders ?? true);
-  const byKey = new Map(resolved.services.map((s) => [`${s.namespace}/${s.name}`, s]));
   const services = own
     ? reachableServices(resolved, own).flatMap((s) => byKey.get(`${s.namespace}/${s.name}`) ?? [])
     : resolved.services;

@@ -4,6 +4,7 @@
 // Pure: same resolved policy and options, same IR.
 import type { WorkloadSpec } from '@crossway/model';
 import {
+  serviceIndex,
   reachableServices,
   type ResolvedPolicy,
   type ResolvedService,
@@ -153,7 +154,8 @@ function findServicePort(
   resolved: ResolvedPolicy,
   entry: SidecarOutboundEntry,
 ): { service: ResolvedService; port: ResolvedServicePort } | undefined {
-  const service = resolved.services.find((s) => `${s.namespace}/${s.name}` === entry.service);
+  const service =
+    entry.service === undefined ? undefined : serviceIndex(resolved).get(entry.service);
   const port =
     entry.servicePort === undefined
       ? service?.ports[0]
@@ -240,9 +242,9 @@ export function buildSidecarIr(
   resolved: ResolvedPolicy,
   options: SidecarOptions,
 ): SidecarIr | undefined {
-  const self = resolved.services.find((s) => `${s.namespace}/${s.name}` === options.service);
+  const byKey = serviceIndex(resolved);
+  const self = byKey.get(options.service);
   if (!self) return undefined;
-  const byKey = new Map(resolved.services.map((s) => [`${s.namespace}/${s.name}`, s]));
   const reachable = reachableServices(resolved, self).flatMap(
     (s) => byKey.get(`${s.namespace}/${s.name}`) ?? [],
   );
