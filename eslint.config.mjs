@@ -31,6 +31,11 @@ const constraints = (extra = []) => [
     onlyDependOnLibsWithTags: ['layer:model', ...extra],
     bannedExternalImports: ['fastify', '@grpc/grpc-js', '@grpc/grpc-js-xds'],
   },
+  {
+    sourceTag: 'layer:auth',
+    onlyDependOnLibsWithTags: ['layer:auth', 'layer:model', 'layer:store', ...extra],
+    bannedExternalImports: ['fastify', '@grpc/grpc-js', '@grpc/grpc-js-xds'],
+  },
   { sourceTag: 'layer:testing', onlyDependOnLibsWithTags: ['layer:model'] },
   {
     sourceTag: 'type:app',
@@ -40,6 +45,7 @@ const constraints = (extra = []) => [
       'layer:xds',
       'layer:protos',
       'layer:store',
+      'layer:auth',
       'layer:testing',
     ],
   },
@@ -76,6 +82,20 @@ export default [
   {
     files: ['**/vitest.config.ts'],
     rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
+  {
+    // `npm start` runs the control plane (an app) in the API's process: the one app import.
+    files: ['apps/api/src/main.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: ['@crossway/controlplane'],
+          depConstraints: constraints([]),
+        },
+      ],
+    },
   },
   prettier,
 ];

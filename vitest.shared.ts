@@ -13,6 +13,8 @@ export const workspaceAliases: Record<string, string> = {
   '@crossway/xds': `${root}libs/xds/src/index.ts`,
   '@crossway/protos': `${root}protos/src/index.ts`,
   '@crossway/testing': `${root}libs/testing/src/index.ts`,
+  '@crossway/auth': `${root}libs/auth/src/index.ts`,
+  '@crossway/controlplane': `${root}apps/controlplane/src/index.ts`,
 };
 
 export function projectTestConfig(options: { testTimeout?: number } = {}) {

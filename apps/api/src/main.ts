@@ -2,8 +2,10 @@
 // loads the demo policy set from examples/ and prints what to try next.
 import { readFile } from 'node:fs/promises';
 import pino from 'pino';
+import { startControlPlane } from '@crossway/controlplane';
 import { ensureAdminToken, storeIsEmpty } from './bootstrap';
 import { loadDemo } from './demo';
+import { createMetrics } from './metrics';
 import { openStore } from './open-store';
 import { build } from './server';
 import { loadSettings } from './settings';
@@ -29,10 +31,21 @@ async function main(): Promise<void> {
     'store opened',
   );
 
+  // The xDS server runs in this process too; /readyz waits for its first snapshots.
+  const metrics = createMetrics({ processMetrics: true });
+  const controlPlane = await startControlPlane({
+    store,
+    logger: log,
+    xdsPort: settings.xdsPort,
+    insecure: settings.insecureXds,
+    registry: metrics.registry,
+  });
   const app = await build({
     store,
     tokens,
     logger: log,
+    metrics,
+    synced: () => controlPlane.ready(),
     ...(settings.adminToken === undefined ? {} : { adminToken: settings.adminToken }),
   });
 
@@ -49,6 +62,10 @@ async function main(): Promise<void> {
     [
       '',
       `Crossway API listening on ${address} (store: ${settings.store})`,
+      `xDS server (ADS) listening on 127.0.0.1:${controlPlane.port}` +
+        (settings.insecureXds
+          ? ' WITHOUT data-plane authentication (CROSSWAY_INSECURE_XDS=1)'
+          : ''),
       generated
         ? `Admin token (shown once, valid 24h; set CROSSWAY_ADMIN_TOKEN to choose your own):\n  ${generated}`
         : '',
@@ -70,6 +87,7 @@ async function main(): Promise<void> {
     closing = true;
     log.info({ signal }, 'shutting down: draining requests');
     await app.close();
+    await controlPlane.close();
     await store.close();
     process.exit(0);
   };

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 // The API server, built without listening so tests drive it with app.inject().
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { storeSigningKeys } from '@crossway/auth';
 import type { Store } from '@crossway/store';
 import { registerAuth } from './auth/plugin';
 import { ensureMesh } from './bootstrap';
@@ -11,9 +12,11 @@ import { createMetrics, instrumentStore, registerHttpMetrics, type ApiMetrics } 
 import { registerOpenApi } from './openapi';
 import { ApiProblem, PROBLEMS, sendProblem, type ProblemCode } from './problems';
 import { registerApplyRoute } from './routes/apply';
+import { registerBootstrapRoute } from './routes/bootstrap';
 import { registerObjectRoutes } from './routes/objects';
 import { registerExplainRoute } from './routes/explain';
 import { registerPreviewRoute } from './routes/preview';
+import { registerProxyRoutes } from './routes/proxies';
 import { registerTokenRoutes } from './routes/tokens';
 import { registerWatchRoute } from './routes/watch';
 
@@ -28,6 +31,8 @@ export interface BuildOptions {
   now?: () => Date;
   bookmarkIntervalMs?: number;
   metrics?: ApiMetrics;
+  /** host:port of the xDS server as data planes reach it (bootstraps). Default 127.0.0.1:$CROSSWAY_XDS_PORT (18000). */
+  xdsAddress?: string;
   /** Reports whether caches that depend on the store are synced (readyz). */
   synced?: () => boolean;
 }
@@ -111,8 +116,16 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   registerObjectRoutes(app, store);
   registerApplyRoute(app, store);
   registerWatchRoute(app, store, { bookmarkIntervalMs: options.bookmarkIntervalMs ?? 15_000 });
-  registerTokenRoutes(app, options.tokens, now);
+  const signingKeys = storeSigningKeys(options.store, now);
+  registerTokenRoutes(app, options.tokens, now, signingKeys);
   registerPreviewRoute(app, store);
   registerExplainRoute(app, store);
+  registerProxyRoutes(app, store);
+  registerBootstrapRoute(app, {
+    tokens: options.tokens,
+    keys: signingKeys,
+    now,
+    xdsAddress: options.xdsAddress ?? `127.0.0.1:${process.env['CROSSWAY_XDS_PORT'] ?? '18000'}`,
+  });
   return app;
 }

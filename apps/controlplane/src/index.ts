@@ -1,3 +1,7 @@
-// The gRPC xDS server (ADS, SotW and Delta) lives here once the xDS server issue
-// lands; `npm start` will then run it beside the API in one process.
-export {};
+// @crossway/controlplane: the xDS server (ADS, SotW and Delta) fed by the store.
+// `npm start` runs it beside the API in one process; main.ts runs it alone.
+export { startControlPlane, type ControlPlane, type ControlPlaneOptions } from './control-plane';
+export { controlPlaneMetrics, type ControlPlaneMetrics } from './metrics';
+export type * from './contracts';
+export { combineEvents, PUSH_ORDER, TYPE_URLS } from './contracts';
+export { createSnapshotSource, type ControlPlaneSnapshotSource } from './snapshots/index';

@@ -14,6 +14,8 @@ export type { Informer, InformerHandlers, InformerOptions } from './informer';
 export type {
   ApplyMarker,
   ApplyMarkerChange,
+  LeasedRecordArea,
+  LeaseSession,
   ListOptions,
   ListResult,
   ObjectId,

@@ -10,11 +10,13 @@ import type { KvBackend, KvWatch } from './kv';
 import { checkLimits, fitsLimits, MAX_TXN_OPS } from './limits';
 import { listObjects } from './list';
 import { present, type MetadataSource } from './metadata';
+import { leasedRecordArea } from './leased-records';
 import { recordArea } from './records';
 import { startWatch } from './store-watch';
 import { failure, planTransaction, presentResult, type ResolvedOp } from './tx-plan';
 import type {
   ApplyMarker,
+  LeasedRecordArea,
   ListOptions,
   ListResult,
   ObjectId,
@@ -255,6 +257,12 @@ export class KvStore implements Store {
 
   records<T>(area: string, parse?: (value: unknown) => T): RecordArea<T> {
     return recordArea(this.backend, this.layout, area, parse ?? trustJson<T>, () =>
+      this.checkOpen(),
+    );
+  }
+
+  leasedRecords<T>(area: string, parse?: (value: unknown) => T): LeasedRecordArea<T> {
+    return leasedRecordArea(this.backend, this.layout, area, parse ?? trustJson<T>, () =>
       this.checkOpen(),
     );
   }

@@ -136,6 +136,31 @@ export interface RecordArea<T> {
   list(): Promise<{ id: string; value: T }[]>;
 }
 
+/**
+ * Records that live under a lease: a session's records vanish when its lease expires
+ * (no keepAlive in time) or the session is closed.
+ */
+export interface LeaseSession<T> {
+  /** The TTL granted (etcd counts whole seconds, so it may be longer than asked). */
+  readonly ttlMs: number;
+  /** Creates or replaces the record, attached to this session's lease. */
+  put(id: string, value: T): Promise<void>;
+  /** True if this call removed the record. */
+  delete(id: string): Promise<boolean>;
+  /** Renews the lease; false if it has expired or was closed (its records are gone). */
+  keepAlive(): Promise<boolean>;
+  /** Revokes the lease: every record of this session is deleted. Never throws. */
+  close(): Promise<void>;
+}
+
+/** A record area whose records are written by lease sessions (see LeaseSession). */
+export interface LeasedRecordArea<T> {
+  get(id: string): Promise<T | undefined>;
+  /** Every live record of every session, sorted by id. */
+  list(): Promise<{ id: string; value: T }[]>;
+  session(ttlMs: number): Promise<LeaseSession<T>>;
+}
+
 export interface Store {
   /** The object with its status merged in and resourceVersion set, or undefined. */
   get(id: ObjectId): Promise<CrosswayObject | undefined>;
@@ -184,6 +209,8 @@ export interface Store {
    * (default: trust it, as only this area's writers write there).
    */
   records<T>(area: string, parse?: (value: unknown) => T): RecordArea<T>;
+  /** A record area whose records live under lease sessions. */
+  leasedRecords<T>(area: string, parse?: (value: unknown) => T): LeasedRecordArea<T>;
   close(): Promise<void>;
 }
 

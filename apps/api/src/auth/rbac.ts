@@ -1,16 +1,10 @@
 // Who may do what through the API. Roles: admin (everything), editor (writes,
 // optionally limited to namespaces), viewer (reads). Secret keys are write-only
 // for every role: reads never return them.
-export type ApiRole = 'admin' | 'editor' | 'viewer';
-export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'apply';
+import type { ApiRole, Principal } from '@crossway/auth';
 
-export interface Principal {
-  /** Token id, or "bootstrap-admin" for CROSSWAY_ADMIN_TOKEN. */
-  id: string;
-  role: ApiRole;
-  /** Editors only: namespaces they may write. Absent: all. */
-  namespaces?: readonly string[];
-}
+export type { ApiRole, Principal };
+export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'apply';
 
 const READ_VERBS: ReadonlySet<Verb> = new Set(['get', 'list', 'watch']);
 

@@ -27,7 +27,7 @@ import { requireAccess } from '../auth/plugin';
 import { ApiProblem } from '../problems';
 import { resolveStore } from '../resolved-view';
 
-interface PreviewQuery {
+export interface PreviewQuery {
   role?: string;
   gateway?: string;
   service?: string;
@@ -104,51 +104,55 @@ function previewProxyless(resolved: ResolvedPolicy, query: PreviewQuery): RolePr
   };
 }
 
+/** The preview for a role and target (query as GET /api/v1/preview takes it). */
+export async function computePreview(store: Store, query: PreviewQuery) {
+  const { role } = query;
+  if (role !== 'edge' && role !== 'sidecar' && role !== 'proxyless')
+    throw invalid('role', 'must be edge, sidecar or proxyless');
+  // Check the target before reading the store, so a bad query costs nothing.
+  const gateway = role === 'edge' ? target(query, 'gateway', 'Gateway') : undefined;
+  if (role === 'sidecar') target(query, 'service', 'Service');
+  const { resolved, revision } = await resolveStore(store);
+  const preview =
+    role === 'edge'
+      ? previewEdge(resolved, gateway ?? '')
+      : role === 'sidecar'
+        ? previewSidecar(resolved, query)
+        : previewProxyless(resolved, query);
+  const snapshot = buildSnapshot(preview.resources, {
+    externalSecrets: preview.externalSecrets,
+  });
+  return {
+    role,
+    ...(gateway !== undefined ? { gateway } : {}),
+    ...(query.service !== undefined ? { service: query.service } : {}),
+    ...(query.workload !== undefined ? { workload: query.workload } : {}),
+    revision: String(revision),
+    resources: Object.fromEntries(
+      RESOURCE_KIND_ORDER.map((kind) => [
+        kind,
+        snapshot.kinds[kind].resources.map((r) => ({
+          '@type': typeUrl(ENVOY_TYPES[kind]),
+          ...r.resource,
+        })),
+      ]),
+    ),
+    versions: Object.fromEntries(
+      RESOURCE_KIND_ORDER.map((kind) => [kind, snapshot.kinds[kind].version]),
+    ) as Record<string, string>,
+    problems: snapshot.problems,
+    unsupportedForRole: preview.unsupportedForRole,
+    ...preview.extra,
+  };
+}
+
 export function registerPreviewRoute(app: FastifyInstance, store: Store): void {
   app.get(
     '/api/v1/preview',
     { schema: { tags: ['preview'], summary: 'The xDS resources a data plane would get' } },
     async (request: FastifyRequest<{ Querystring: PreviewQuery }>) => {
       requireAccess(request, { verb: 'get', kind: 'preview' });
-      const { query } = request;
-      const { role } = query;
-      if (role !== 'edge' && role !== 'sidecar' && role !== 'proxyless')
-        throw invalid('role', 'must be edge, sidecar or proxyless');
-      // Check the target before reading the store, so a bad query costs nothing.
-      const gateway = role === 'edge' ? target(query, 'gateway', 'Gateway') : undefined;
-      if (role === 'sidecar') target(query, 'service', 'Service');
-      const { resolved, revision } = await resolveStore(store);
-      const preview =
-        role === 'edge'
-          ? previewEdge(resolved, gateway ?? '')
-          : role === 'sidecar'
-            ? previewSidecar(resolved, query)
-            : previewProxyless(resolved, query);
-      const snapshot = buildSnapshot(preview.resources, {
-        externalSecrets: preview.externalSecrets,
-      });
-      return {
-        role,
-        ...(gateway !== undefined ? { gateway } : {}),
-        ...(query.service !== undefined ? { service: query.service } : {}),
-        ...(query.workload !== undefined ? { workload: query.workload } : {}),
-        revision: String(revision),
-        resources: Object.fromEntries(
-          RESOURCE_KIND_ORDER.map((kind) => [
-            kind,
-            snapshot.kinds[kind].resources.map((r) => ({
-              '@type': typeUrl(ENVOY_TYPES[kind]),
-              ...r.resource,
-            })),
-          ]),
-        ),
-        versions: Object.fromEntries(
-          RESOURCE_KIND_ORDER.map((kind) => [kind, snapshot.kinds[kind].version]),
-        ),
-        problems: snapshot.problems,
-        unsupportedForRole: preview.unsupportedForRole,
-        ...preview.extra,
-      };
+      return computePreview(store, request.query);
     },
   );
 }

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { dnsLabel, namespacedName, parseDuration, violationsFromZod } from '@crossway/model';
 import { requireAccess } from '../auth/plugin';
 import { authorizeTokenIssue } from '../auth/rbac';
+import { issueDataPlaneToken, type SigningKeys } from '@crossway/auth';
 import { newToken, sha256Hex, type TokenRecord, type TokenRecords } from '../auth/tokens';
 import { singleObject } from '../object-input';
 import { ApiProblem } from '../problems';
@@ -39,6 +40,7 @@ export function registerTokenRoutes(
   app: FastifyInstance,
   records: TokenRecords,
   now: () => Date,
+  keys: SigningKeys,
 ): void {
   app.post(
     '/api/v1/tokens',
@@ -86,9 +88,30 @@ export function registerTokenRoutes(
         });
         throw new ApiProblem('Forbidden', decision.reason);
       }
+      const ttlMs = parseDuration(body.ttl) ?? 0;
+      if (body.type === 'dataplane') {
+        // Data-plane tokens are signed and carry their role and target.
+        const { token, record } = await storeCall(() =>
+          issueDataPlaneToken(
+            {
+              role: body.role,
+              ...(body.role === 'edge' ? { gateway: target ?? '' } : { service: target ?? '' }),
+              ttlMs,
+              createdBy: request.principal.id,
+            },
+            { records, keys, now },
+          ),
+        );
+        request.audit({
+          action: 'issue-token',
+          target: `${record.type}/${record.role}/${record.id}`,
+          result: 'created',
+        });
+        return reply.code(201).send({ token, id: record.id, expiresAt: record.expiresAt });
+      }
       const issued = newToken();
       const created = now();
-      const expiresAt = new Date(created.getTime() + (parseDuration(body.ttl) ?? 0));
+      const expiresAt = new Date(created.getTime() + ttlMs);
       const record: TokenRecord = {
         id: issued.id,
         type: body.type,
@@ -97,9 +120,7 @@ export function registerTokenRoutes(
         createdAt: created.toISOString(),
         expiresAt: expiresAt.toISOString(),
         secretSha256: sha256Hex(issued.secret),
-        ...(body.type === 'api' && body.namespaces ? { namespaces: body.namespaces } : {}),
-        ...(body.type === 'dataplane' && body.role === 'edge' && target ? { gateway: target } : {}),
-        ...(body.type === 'dataplane' && body.role !== 'edge' && target ? { service: target } : {}),
+        ...(body.namespaces ? { namespaces: body.namespaces } : {}),
       };
       await storeCall(() => records.put(record));
       request.audit({

@@ -4,6 +4,7 @@ import { describe } from 'vitest';
 import { describeChunkedWrites } from './chunked-writes';
 import { describeCrud } from './crud';
 import { describeInformerMarkers } from './informer-markers';
+import { describeLeasedRecords } from './leased-records';
 import { describeRecords } from './records';
 import { useContractContext, type StoreFactory } from './fixtures';
 import { describeStatusAndList } from './status-and-list';
@@ -22,5 +23,6 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     describeWatch(ctx);
     describeInformerMarkers(ctx);
     describeRecords(ctx);
+    describeLeasedRecords(ctx);
   });
 }

@@ -203,6 +203,7 @@ export function interceptList(inner: Store, list: Store['list']): Store {
     revision: () => inner.revision(),
     compact: (revision) => inner.compact(revision),
     records: (area, parse) => inner.records(area, parse),
+    leasedRecords: (area, parse) => inner.leasedRecords(area, parse),
     close: () => inner.close(),
   };
 }

@@ -1,0 +1,101 @@
+// startControlPlane: the xDS server wired together. The snapshot source (store ->
+// per-group snapshots), the data-plane authenticator, the proxy registry and the
+// metrics share one ProxyEvents stream; the ADS server serves SotW and Delta on
+// xdsHost:xdsPort. It binds at once and serves as soon as the first snapshots are
+// built (ready() turns true then; streams opened before simply wait).
+import { hostname } from 'node:os';
+import pino, { type Logger } from 'pino';
+import { Registry } from 'prom-client';
+import type { Store } from '@crossway/store';
+import { startAdsServer } from './ads/index';
+import { createDataPlaneAuthenticator } from './auth/index';
+import { combineEvents } from './contracts';
+import { controlPlaneMetrics } from './metrics';
+import { createProxyRegistry } from './registry/index';
+import { createSnapshotSource, type ControlPlaneSnapshotSource } from './snapshots/index';
+
+export interface ControlPlaneOptions {
+  store: Store;
+  /** false: silent. */
+  logger?: Logger | false;
+  /** CROSSWAY_XDS_PORT; 0 picks a free port. */
+  xdsPort: number;
+  /** Default 127.0.0.1. */
+  xdsHost?: string;
+  /** Same as xdsHost (xdsHost wins). */
+  host?: string;
+  /** CROSSWAY_INSECURE_XDS=1: streams without data-plane tokens (local trials only). */
+  insecure?: boolean;
+  /** prom-client registry for the xDS metrics (default: a new one). */
+  registry?: Registry;
+  /** This control-plane replica's id in the proxy registry (default: hostname-pid). */
+  instance?: string;
+  debounceMs?: number;
+  maxDelayMs?: number;
+}
+
+export interface ControlPlane {
+  /** The bound xDS port. */
+  port: number;
+  /** True once the first full snapshot of the store is built. */
+  ready(): boolean;
+  /** Resolves once ready() is true (or the control plane is closed). */
+  whenReady(): Promise<void>;
+  readonly snapshots: ControlPlaneSnapshotSource;
+  close(): Promise<void>;
+}
+
+export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
+  const logger =
+    options.logger === false || options.logger === undefined
+      ? pino({ level: 'silent' })
+      : options.logger;
+  const insecure = options.insecure ?? false;
+  if (insecure)
+    logger.warn(
+      'CROSSWAY_INSECURE_XDS=1: the xDS server accepts ANY data plane without a token. ' +
+        'For local trials only; never expose this port.',
+    );
+  const instance = options.instance ?? `${hostname()}-${process.pid}`;
+  const metrics = controlPlaneMetrics(options.registry ?? new Registry());
+  const snapshots = createSnapshotSource({
+    store: options.store,
+    logger: logger.child({ component: 'snapshots' }),
+    ...(options.debounceMs === undefined ? {} : { debounceMs: options.debounceMs }),
+    ...(options.maxDelayMs === undefined ? {} : { maxDelayMs: options.maxDelayMs }),
+    onBuild: (build) => metrics.snapshotBuilt(build),
+  });
+  const registry = createProxyRegistry({ store: options.store, instance, logger });
+  const auth = createDataPlaneAuthenticator({ store: options.store, insecure, logger });
+  const started = snapshots.start().catch((error: unknown) => {
+    logger.error({ err: error }, 'snapshot source failed to start');
+  });
+  let server;
+  try {
+    server = await startAdsServer({
+      host: options.xdsHost ?? options.host ?? '127.0.0.1',
+      port: options.xdsPort,
+      source: snapshots,
+      auth,
+      events: combineEvents(registry, metrics),
+      logger,
+    });
+  } catch (error) {
+    await snapshots.close();
+    await registry.close();
+    throw error;
+  }
+  logger.info({ port: server.port, instance, insecure }, 'xDS server listening');
+  const ads = server;
+  return {
+    port: ads.port,
+    ready: () => snapshots.ready(),
+    whenReady: () => started,
+    snapshots,
+    close: async () => {
+      await ads.close();
+      await snapshots.close();
+      await registry.close();
+    },
+  };
+}

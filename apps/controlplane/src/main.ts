@@ -1,0 +1,47 @@
+// `npm run start:controlplane`: the xDS server alone, on the store the CROSSWAY_*
+// settings name (the API's `npm start` runs the same control plane in its process).
+import pino from 'pino';
+import { Registry } from 'prom-client';
+import { EtcdStore, MemoryStore } from '@crossway/store';
+import { startControlPlane } from './control-plane';
+import { loadControlPlaneSettings } from './settings';
+
+async function main(): Promise<void> {
+  const loaded = loadControlPlaneSettings(process.env);
+  if (!loaded.ok) {
+    pino({ name: 'crossway-controlplane' }).fatal({ errors: loaded.errors }, 'invalid settings');
+    process.exit(2);
+  }
+  const { settings } = loaded;
+  const log = pino({ name: 'crossway-controlplane', level: settings.logLevel });
+  const store =
+    settings.store === 'etcd'
+      ? new EtcdStore({ endpoints: settings.etcdEndpoints, prefix: settings.etcdPrefix })
+      : new MemoryStore();
+  if (settings.store === 'memory')
+    log.warn('CROSSWAY_STORE=memory: this control plane sees only its own, empty store');
+  const plane = await startControlPlane({
+    store,
+    logger: log,
+    xdsPort: settings.xdsPort,
+    xdsHost: settings.xdsHost,
+    insecure: settings.insecureXds,
+    registry: new Registry(),
+  });
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    log.info({ signal }, 'shutting down');
+    await plane.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  pino({ name: 'crossway-controlplane' }).fatal({ err: error }, 'failed to start');
+  process.exit(1);
+});

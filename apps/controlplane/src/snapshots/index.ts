@@ -1,0 +1,9 @@
+// Store -> per-proxy-group xDS snapshots (the SnapshotSource of contracts.ts).
+export {
+  createSnapshotSource,
+  type ControlPlaneSnapshotSource,
+  type SnapshotBuildInfo,
+  type SnapshotSourceOptions,
+} from './snapshot-source';
+export { groupKey } from './group-key';
+export { resourceSources } from './resource-sources';

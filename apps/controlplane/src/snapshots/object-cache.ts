@@ -1,0 +1,83 @@
+// The store's objects as the policy layer takes them, kept in step with the
+// informer: each object validated once per resourceVersion (an unchanged object is
+// never validated again). Invalid stored objects are left out and logged once.
+import { validateObject, type CrosswayObject, type ValidatedObject } from '@crossway/model';
+import type { WatchEvent } from '@crossway/store';
+import type { Logger } from 'pino';
+
+interface Cached {
+  resourceVersion: string | undefined;
+  /** undefined: the stored object does not validate. */
+  object: ValidatedObject | undefined;
+}
+
+function keyOf(object: CrosswayObject): string {
+  return `${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`;
+}
+
+/** A stored object validated like a write, keeping the server-owned metadata the policy layer ranks by. */
+function validated(stored: CrosswayObject): ValidatedObject | undefined {
+  const result = validateObject(stored);
+  if (!result.ok) return undefined;
+  const { generation, creationTimestamp, uid, resourceVersion } = stored.metadata;
+  Object.assign(result.value.metadata, {
+    ...(generation === undefined ? {} : { generation }),
+    ...(creationTimestamp === undefined ? {} : { creationTimestamp }),
+    ...(uid === undefined ? {} : { uid }),
+    ...(resourceVersion === undefined ? {} : { resourceVersion }),
+  });
+  return result.value;
+}
+
+export class ObjectCache {
+  private readonly objects = new Map<string, Cached>();
+
+  constructor(private readonly logger: Logger) {}
+
+  /** Replaces the whole state (the informer's onSync). */
+  replace(items: readonly CrosswayObject[]): void {
+    const previous = new Map(this.objects);
+    this.objects.clear();
+    for (const item of items) {
+      const key = keyOf(item);
+      const known = previous.get(key);
+      if (known && known.resourceVersion === item.metadata.resourceVersion)
+        this.objects.set(key, known);
+      else this.put(key, item);
+    }
+  }
+
+  /**
+   * Applies watch events in order (the informer's onEvents). False when none changed
+   * an object (e.g. status writes, which keep the resourceVersion).
+   */
+  apply(events: readonly WatchEvent[]): boolean {
+    let changed = false;
+    for (const event of events) {
+      const key = keyOf(event.object);
+      if (event.type === 'DELETED') changed = this.objects.delete(key) || changed;
+      else if (this.objects.get(key)?.resourceVersion !== event.object.metadata.resourceVersion) {
+        this.put(key, event.object);
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  /** Every valid object, in a stable order. */
+  validObjects(): ValidatedObject[] {
+    return [...this.objects.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .flatMap(([, cached]) => (cached.object ? [cached.object] : []));
+  }
+
+  private put(key: string, stored: CrosswayObject): void {
+    const object = validated(stored);
+    if (!object)
+      this.logger.warn(
+        { object: key, resourceVersion: stored.metadata.resourceVersion },
+        'stored object is invalid: left out of every snapshot',
+      );
+    this.objects.set(key, { resourceVersion: stored.metadata.resourceVersion, object });
+  }
+}

@@ -1,0 +1,64 @@
+// Signed data-plane tokens on a real store: issued by one replica, verified by
+// another (each with its own key cache), refused when tampered with, expired or revoked.
+import { MemoryStore } from '@crossway/store';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  createDataPlaneTokenVerifier,
+  issueDataPlaneToken,
+  storeSigningKeys,
+  storeTokenRecords,
+  verifyToken,
+} from '../src/index';
+
+const stores: MemoryStore[] = [];
+afterEach(async () => {
+  await Promise.all(stores.splice(0).map((s) => s.close()));
+});
+
+describe('data-plane tokens', () => {
+  it('two replicas racing to create the first key agree on one', async () => {
+    const store = new MemoryStore();
+    stores.push(store);
+    const [a, b] = await Promise.all([
+      storeSigningKeys(store).current(),
+      storeSigningKeys(store).current(),
+    ]);
+    const again = await storeSigningKeys(store).current();
+    expect(again.id).toBe([a.id, b.id].sort()[0]);
+  });
+
+  it('verifies on another replica and refuses tampered, expired and revoked tokens', async () => {
+    const store = new MemoryStore();
+    stores.push(store);
+    let clock = Date.parse('2026-11-27T12:00:00Z');
+    const now = () => new Date(clock);
+    const records = storeTokenRecords(store);
+    const { token, record } = await issueDataPlaneToken(
+      { role: 'edge', gateway: 'edge/public', ttlMs: 60_000, createdBy: 'test' },
+      { records, keys: storeSigningKeys(store, now), now },
+    );
+    const verifier = createDataPlaneTokenVerifier({
+      records,
+      keys: storeSigningKeys(store),
+      now,
+      revocationCacheMs: 0,
+    });
+    expect(await verifier.verify(token)).toEqual({
+      ok: true,
+      claims: { jti: record.id, role: 'edge', gateway: 'edge/public', exp: clock + 60_000 },
+    });
+    expect(JSON.stringify(await records.list())).not.toContain(token.split('.')[1]);
+    expect((await verifier.verify(`${token.slice(0, -2)}AA`)).ok).toBe(false);
+    expect((await verifier.verify(token.replace('cwdp_', 'cwdp_x'))).ok).toBe(false);
+    // Not an API token.
+    expect((await verifyToken(token, { records, now })).ok).toBe(false);
+    clock += 60_000;
+    expect(await verifier.verify(token)).toEqual({ ok: false, reason: 'token expired' });
+    clock -= 60_000;
+    await records.delete(record.id);
+    expect(await verifier.verify(token)).toEqual({
+      ok: false,
+      reason: 'unknown or revoked token',
+    });
+  });
+});
