@@ -1,8 +1,10 @@
 // Checks the README's first quick-start line: `npm start` comes up on the embedded
-// store with the demo set, answers /readyz, and serves the demo routes with the
-// admin token it prints. Always stops the server.
+// store with the demo set, answers /readyz (true only once the control plane has
+// built its first snapshots), serves the demo routes with the admin token it
+// prints, hands out a bootstrap, and accepts connections on its xDS port.
+// Always stops the server.
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 
 const freePort = () =>
   new Promise((resolve, reject) => {
@@ -15,8 +17,14 @@ const freePort = () =>
   });
 
 const port = await freePort();
+const xdsPort = await freePort();
 const child = spawn('npm', ['start'], {
-  env: { ...process.env, CROSSWAY_API_PORT: String(port), LOG_LEVEL: 'warn' },
+  env: {
+    ...process.env,
+    CROSSWAY_API_PORT: String(port),
+    CROSSWAY_XDS_PORT: String(xdsPort),
+    LOG_LEVEL: 'warn',
+  },
   stdio: ['ignore', 'pipe', 'inherit'],
   detached: true,
 });
@@ -53,7 +61,24 @@ async function main() {
   if (routes.status !== 200 || !Array.isArray(body.items) || body.items.length === 0) {
     throw new Error(`demo routes missing: ${routes.status} ${JSON.stringify(body).slice(0, 300)}`);
   }
-  console.log(`smoke: npm start is ready on ${base} with ${body.items.length} demo HTTPRoutes`);
+  const bootstrap = await fetch(`${base}/api/v1/bootstrap?role=edge&gateway=edge/public`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  const issued = await bootstrap.json();
+  if (bootstrap.status !== 200 || typeof issued.token !== 'string' || !issued.envoy || !issued.grpc)
+    throw new Error(
+      `bootstrap failed: ${bootstrap.status} ${JSON.stringify(issued).slice(0, 300)}`,
+    );
+  await new Promise((resolve, reject) => {
+    const socket = connect(xdsPort, '127.0.0.1', () => {
+      socket.end();
+      resolve(undefined);
+    });
+    socket.once('error', (error) => reject(new Error(`xDS port ${xdsPort} refused: ${error}`)));
+  });
+  console.log(
+    `smoke: npm start is ready on ${base} (xDS on ${xdsPort}) with ${body.items.length} demo HTTPRoutes`,
+  );
 }
 
 main()
