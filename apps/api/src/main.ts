@@ -37,6 +37,7 @@ async function main(): Promise<void> {
     store,
     logger: log,
     xdsPort: settings.xdsPort,
+    xdsHost: settings.xdsHost,
     insecure: settings.insecureXds,
     registry: metrics.registry,
   });
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
     [
       '',
       `Crossway API listening on ${address} (store: ${settings.store})`,
-      `xDS server (ADS) listening on 127.0.0.1:${controlPlane.port}` +
+      `xDS server (ADS) listening on ${settings.xdsHost}:${controlPlane.port}` +
         (settings.insecureXds
           ? ' WITHOUT data-plane authentication (CROSSWAY_INSECURE_XDS=1)'
           : ''),
@@ -74,6 +75,8 @@ async function main(): Promise<void> {
       `  curl -H "Authorization: Bearer ${token ?? '<token>'}" ${address}/api/v1/httproutes`,
       `  curl -H "Authorization: Bearer ${token ?? '<token>'}" "${address}/api/v1/watch"`,
       `  curl -H "Authorization: Bearer ${token ?? '<token>'}" "${address}/api/v1/preview?role=edge&gateway=edge/public"`,
+      `  curl -H "Authorization: Bearer ${token ?? '<token>'}" "${address}/api/v1/bootstrap?role=proxyless&service=shop/checkout"`,
+      `  curl -H "Authorization: Bearer ${token ?? '<token>'}" ${address}/api/v1/proxies`,
       `  open ${address}/docs for the OpenAPI UI`,
       '',
     ]

@@ -26,6 +26,7 @@ const settingsSchema = z.object({
   CROSSWAY_API_PORT: portNumber.default(8080),
   CROSSWAY_API_HOST: z.string().default('127.0.0.1'),
   CROSSWAY_XDS_PORT: portNumber.default(18000),
+  CROSSWAY_XDS_HOST: z.string().default('127.0.0.1'),
   CROSSWAY_DEMO: z.enum(['0', '1']).optional(),
   CROSSWAY_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   CROSSWAY_INSECURE_XDS: z.enum(['0', '1']).default('0'),
@@ -39,6 +40,7 @@ export interface Settings {
   apiPort: number;
   apiHost: string;
   xdsPort: number;
+  xdsHost: string;
   /** Load examples/shop.yaml at start. Default: with the memory store only. */
   loadDemo: boolean;
   logLevel: string;
@@ -68,6 +70,7 @@ export function loadSettings(env: Record<string, string | undefined>): SettingsR
       apiPort: e.CROSSWAY_API_PORT,
       apiHost: e.CROSSWAY_API_HOST,
       xdsPort: e.CROSSWAY_XDS_PORT,
+      xdsHost: e.CROSSWAY_XDS_HOST,
       loadDemo:
         e.CROSSWAY_DEMO === undefined ? e.CROSSWAY_STORE === 'memory' : e.CROSSWAY_DEMO === '1',
       logLevel: e.LOG_LEVEL,

@@ -12,6 +12,7 @@ describe('process settings', () => {
         apiPort: 8080,
         apiHost: '127.0.0.1',
         xdsPort: 18000,
+        xdsHost: '127.0.0.1',
         loadDemo: true,
         logLevel: 'info',
         insecureXds: false,
