@@ -318,7 +318,6 @@ describe('SotW ADS', () => {
     for (const more of await slow.responsesWithin(300)) last = more;
     expect(last.versionInfo).toBe(`round-${rounds}`);
     const slowSent = ads.events.of('sent').filter((e) => e.node === 'edge-slow');
-    console.log('slowSent', slowSent.length);
     expect(slowSent.length).toBeLessThan(rounds / 2);
     expect(slowSent.at(-1)!.version).toBe(`round-${rounds}`);
   });
