@@ -344,6 +344,52 @@ describe.each(stores)('snapshot source on the %s store', (_label, openStore) => 
   });
 });
 
+describe('which groups a change rebuilds (memory store)', () => {
+  it('a Workload change rebuilds only the groups with its Service in scope; a route change all', async () => {
+    const store = new MemoryStore();
+    await loadShop(store);
+    const builds: { groups: number }[] = [];
+    const source = createSnapshotSource({
+      store,
+      logger,
+      debounceMs: 5,
+      onBuild: (b) => builds.push(b),
+    });
+    await source.start();
+    // The edge sends to frontend only; checkout's proxyless client reaches payments.
+    const edge = record(source, EDGE);
+    const checkout = record(source, PROXYLESS);
+    try {
+      await edge.nth(1);
+      await checkout.nth(1);
+      await edit(store, 'Workload', 'payments', 'payments-1', (spec) => {
+        spec['address'] = '127.0.0.8';
+      });
+      await checkout.nth(2);
+      expect(builds.at(-1)?.groups).toBe(1);
+      expect(edge.seen).toHaveLength(1);
+
+      await edit(store, 'Workload', 'shop', 'frontend-1', (spec) => {
+        spec['address'] = '127.0.0.9';
+      });
+      await edge.nth(2);
+      expect(builds.at(-1)?.groups).toBe(1);
+
+      await edit(store, 'HTTPRoute', 'shop', 'storefront', (spec) => {
+        const rules = spec['rules'] as { timeouts?: Record<string, string> }[];
+        if (rules[0]) rules[0].timeouts = { request: '8s' };
+      });
+      await edge.nth(3);
+      expect(builds.at(-1)?.groups).toBe(2);
+    } finally {
+      edge.close();
+      checkout.close();
+      await source.close();
+      await store.close();
+    }
+  });
+});
+
 describe('snapshot source at scale (memory store)', () => {
   it('rebuilds 100 distinct sidecar groups per change, encoding each shared resource once', async () => {
     const store = new MemoryStore();

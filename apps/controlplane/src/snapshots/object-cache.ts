@@ -51,14 +51,27 @@ export class ObjectCache {
    * Applies watch events in order (the informer's onEvents). False when none changed
    * an object (e.g. status writes, which keep the resourceVersion).
    */
-  apply(events: readonly WatchEvent[]): boolean {
+  apply(
+    events: readonly WatchEvent[],
+    onChange?: (
+      kind: string,
+      before: ValidatedObject | undefined,
+      after: ValidatedObject | undefined,
+    ) => void,
+  ): boolean {
     let changed = false;
     for (const event of events) {
       const key = keyOf(event.object);
-      if (event.type === 'DELETED') changed = this.objects.delete(key) || changed;
-      else if (this.objects.get(key)?.resourceVersion !== event.object.metadata.resourceVersion) {
+      const before = this.objects.get(key);
+      if (event.type === 'DELETED') {
+        if (this.objects.delete(key)) {
+          changed = true;
+          onChange?.(event.object.kind, before?.object, undefined);
+        }
+      } else if (before?.resourceVersion !== event.object.metadata.resourceVersion) {
         this.put(key, event.object);
         changed = true;
+        onChange?.(event.object.kind, before?.object, this.objects.get(key)?.object);
       }
     }
     return changed;
