@@ -107,3 +107,29 @@ function applyDerivedDefaults(kind: KindName, spec: unknown, metadata: ObjectMet
   }
   return spec;
 }
+
+/**
+ * A stored object as readers that rank by it (policy, control plane) take it: the
+ * canonical object validateObject gives, plus the server-owned metadata the store
+ * kept (generation, creationTimestamp, uid, resourceVersion). Undefined when the
+ * stored object no longer validates (e.g. written by an older version).
+ */
+export function validateStoredObject(stored: {
+  metadata: {
+    generation?: number;
+    creationTimestamp?: string;
+    uid?: string;
+    resourceVersion?: string;
+  };
+}): ValidatedObject | undefined {
+  const result = validateObject(stored);
+  if (!result.ok) return undefined;
+  const { generation, creationTimestamp, uid, resourceVersion } = stored.metadata;
+  Object.assign(result.value.metadata, {
+    ...(generation === undefined ? {} : { generation }),
+    ...(creationTimestamp === undefined ? {} : { creationTimestamp }),
+    ...(uid === undefined ? {} : { uid }),
+    ...(resourceVersion === undefined ? {} : { resourceVersion }),
+  });
+  return result.value;
+}

@@ -4,8 +4,13 @@
 // another version, plus removed_resources for subscribed ones that disappeared.
 import { PUSH_ORDER, type ProxySnapshot } from '../contracts';
 import { encodeDeltaResponse, type DeltaRequest } from './discovery-messages';
-import type { OutgoingResponse, ProtocolContext, StreamProtocol } from './protocol';
-import { rejectedObjects, selectEntries, WILDCARD, WILDCARD_TYPES } from './resource-selection';
+import {
+  reportAnswer,
+  type OutgoingResponse,
+  type ProtocolContext,
+  type StreamProtocol,
+} from './protocol';
+import { selectEntries, WILDCARD, WILDCARD_TYPES } from './resource-selection';
 
 /** Responses kept for matching ACKs and NACKs; older ones are forgotten. */
 const MAX_IN_FLIGHT = 32;
@@ -72,22 +77,7 @@ export class DeltaProtocol implements StreamProtocol<DeltaRequest> {
   }
 
   private report(typeUrl: string, sent: SentResponse, request: DeltaRequest): void {
-    const { node, events } = this.context;
-    if (request.errorDetail === undefined) {
-      events.acked(node, {
-        typeUrl,
-        version: sent.version,
-        changeSeenAt: sent.snapshot.changeSeenAt,
-      });
-      return;
-    }
-    const error = request.errorDetail.message;
-    events.nacked(node, {
-      typeUrl,
-      version: sent.version,
-      error,
-      objects: rejectedObjects(sent.snapshot, typeUrl, sent.names, error),
-    });
+    reportAnswer(this.context, typeUrl, sent, request.errorDetail);
   }
 
   responses(snapshot: ProxySnapshot): OutgoingResponse[] {

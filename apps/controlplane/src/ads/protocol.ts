@@ -2,6 +2,7 @@
 // client's requests (subscriptions, ACKs, NACKs) and, for a snapshot, says which
 // responses are due now, in PUSH_ORDER, already encoded.
 import type { ProxyEvents, ProxyNode, ProxySnapshot } from '../contracts';
+import { rejectedObjects } from './resource-selection';
 
 export interface OutgoingResponse {
   typeUrl: string;
@@ -24,4 +25,35 @@ export interface ProtocolContext {
   node: ProxyNode;
   events: ProxyEvents;
   nextNonce(): string;
+}
+
+/** What a protocol remembers of a response it sent, enough to report its ACK or NACK. */
+export interface SentResources {
+  version: string;
+  names: string[];
+  snapshot: ProxySnapshot;
+}
+
+/** Reports the client's answer to `sent`: an ACK, or a NACK with the objects behind what it rejected. */
+export function reportAnswer(
+  context: ProtocolContext,
+  typeUrl: string,
+  sent: SentResources,
+  errorDetail: { message: string } | undefined,
+): void {
+  const { node, events } = context;
+  if (errorDetail === undefined) {
+    events.acked(node, {
+      typeUrl,
+      version: sent.version,
+      changeSeenAt: sent.snapshot.changeSeenAt,
+    });
+    return;
+  }
+  events.nacked(node, {
+    typeUrl,
+    version: sent.version,
+    error: errorDetail.message,
+    objects: rejectedObjects(sent.snapshot, typeUrl, sent.names, errorDetail.message),
+  });
 }

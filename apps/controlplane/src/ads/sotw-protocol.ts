@@ -4,14 +4,13 @@
 // its type; it is sent only when that content differs from the last response.
 import { PUSH_ORDER, type ProxySnapshot } from '../contracts';
 import { encodeSotwResponse, type SotwRequest } from './discovery-messages';
-import type { OutgoingResponse, ProtocolContext, StreamProtocol } from './protocol';
 import {
-  contentDigest,
-  rejectedObjects,
-  selectEntries,
-  WILDCARD,
-  WILDCARD_TYPES,
-} from './resource-selection';
+  reportAnswer,
+  type OutgoingResponse,
+  type ProtocolContext,
+  type StreamProtocol,
+} from './protocol';
+import { contentDigest, selectEntries, WILDCARD, WILDCARD_TYPES } from './resource-selection';
 
 interface SentResponse {
   nonce: string;
@@ -75,22 +74,7 @@ export class SotwProtocol implements StreamProtocol<SotwRequest> {
   }
 
   private report(typeUrl: string, sent: SentResponse, request: SotwRequest): void {
-    const { node, events } = this.context;
-    if (request.errorDetail === undefined) {
-      events.acked(node, {
-        typeUrl,
-        version: sent.version,
-        changeSeenAt: sent.snapshot.changeSeenAt,
-      });
-      return;
-    }
-    const error = request.errorDetail.message;
-    events.nacked(node, {
-      typeUrl,
-      version: sent.version,
-      error,
-      objects: rejectedObjects(sent.snapshot, typeUrl, sent.names, error),
-    });
+    reportAnswer(this.context, typeUrl, sent, request.errorDetail);
   }
 
   responses(snapshot: ProxySnapshot): OutgoingResponse[] {

@@ -1,7 +1,7 @@
 // The store's objects as the policy layer takes them, kept in step with the
 // informer: each object validated once per resourceVersion (an unchanged object is
 // never validated again). Invalid stored objects are left out and logged once.
-import { validateObject, type CrosswayObject, type ValidatedObject } from '@crossway/model';
+import { validateStoredObject, type CrosswayObject, type ValidatedObject } from '@crossway/model';
 import type { WatchEvent } from '@crossway/store';
 import type { Logger } from 'pino';
 
@@ -13,20 +13,6 @@ interface Cached {
 
 function keyOf(object: CrosswayObject): string {
   return `${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`;
-}
-
-/** A stored object validated like a write, keeping the server-owned metadata the policy layer ranks by. */
-function validated(stored: CrosswayObject): ValidatedObject | undefined {
-  const result = validateObject(stored);
-  if (!result.ok) return undefined;
-  const { generation, creationTimestamp, uid, resourceVersion } = stored.metadata;
-  Object.assign(result.value.metadata, {
-    ...(generation === undefined ? {} : { generation }),
-    ...(creationTimestamp === undefined ? {} : { creationTimestamp }),
-    ...(uid === undefined ? {} : { uid }),
-    ...(resourceVersion === undefined ? {} : { resourceVersion }),
-  });
-  return result.value;
 }
 
 export class ObjectCache {
@@ -85,7 +71,7 @@ export class ObjectCache {
   }
 
   private put(key: string, stored: CrosswayObject): void {
-    const object = validated(stored);
+    const object = validateStoredObject(stored);
     if (!object)
       this.logger.warn(
         { object: key, resourceVersion: stored.metadata.resourceVersion },
