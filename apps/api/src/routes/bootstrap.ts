@@ -73,7 +73,10 @@ export function envoyBootstrap(options: {
         api_type: 'GRPC',
         transport_api_version: 'V3',
         set_node_on_first_message_only: true,
-        grpc_services: [{ envoy_grpc: { cluster_name: XDS_CLUSTER } }],
+        // Large snapshots (10k clusters is about 5 MiB) must fit: the same 64 MiB as the server.
+        grpc_services: [
+          { envoy_grpc: { cluster_name: XDS_CLUSTER, max_receive_message_length: 67108864 } },
+        ],
       },
       lds_config: ads,
       cds_config: ads,
