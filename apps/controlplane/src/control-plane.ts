@@ -2,7 +2,8 @@
 // per-group snapshots), the data-plane authenticator, the proxy registry and the
 // metrics share one ProxyEvents stream; the ADS server serves SotW and Delta on
 // xdsHost:xdsPort. It binds at once and serves as soon as the first snapshots are
-// built (ready() turns true then; streams opened before simply wait).
+// built (ready() turns true then; streams opened before simply wait). The status
+// writer (status/, leader replica only) writes object status from the same builds.
 import { hostname } from 'node:os';
 import pino, { type Logger } from 'pino';
 import { Registry } from 'prom-client';
@@ -13,6 +14,7 @@ import { combineEvents } from './contracts';
 import { controlPlaneMetrics } from './metrics';
 import { createProxyRegistry } from './registry/index';
 import { createSnapshotSource, type ControlPlaneSnapshotSource } from './snapshots/index';
+import { startStatusWriter, type StatusWriter } from './status/index';
 
 export interface ControlPlaneOptions {
   store: Store;
@@ -32,6 +34,11 @@ export interface ControlPlaneOptions {
   instance?: string;
   debounceMs?: number;
   maxDelayMs?: number;
+  /** Write object status to the store (leader replica only). Default true. */
+  writeStatus?: boolean;
+  /** Status writer tuning (tests): leader lease TTL and registry poll interval. */
+  statusLeaseTtlMs?: number;
+  statusIntervalMs?: number;
 }
 
 export interface ControlPlane {
@@ -42,6 +49,8 @@ export interface ControlPlane {
   /** Resolves once ready() is true (or the control plane is closed). */
   whenReady(): Promise<void>;
   readonly snapshots: ControlPlaneSnapshotSource;
+  /** Undefined when writeStatus is false. */
+  readonly statusWriter: StatusWriter | undefined;
   close(): Promise<void>;
 }
 
@@ -87,12 +96,29 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   }
   logger.info({ port: server.port, instance, insecure }, 'xDS server listening');
   const ads = server;
+  const statusWriter =
+    options.writeStatus === false
+      ? undefined
+      : startStatusWriter({
+          store: options.store,
+          snapshots,
+          logger,
+          instance,
+          ...(options.statusLeaseTtlMs === undefined
+            ? {}
+            : { leaseTtlMs: options.statusLeaseTtlMs }),
+          ...(options.statusIntervalMs === undefined
+            ? {}
+            : { intervalMs: options.statusIntervalMs }),
+        });
   return {
     port: ads.port,
     ready: () => snapshots.ready(),
     whenReady: () => started,
     snapshots,
+    statusWriter,
     close: async () => {
+      await statusWriter?.close();
       await ads.close();
       await snapshots.close();
       await registry.close();

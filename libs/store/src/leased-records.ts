@@ -47,6 +47,16 @@ export function leasedRecordArea<T>(
           checkLimits([], writes);
           await backend.commit([], writes);
         },
+        create: async (id, value) => {
+          checkSession();
+          const key = keyOf(id);
+          const writes = [
+            { type: 'put' as const, key, value: JSON.stringify(value), lease: lease.id },
+          ];
+          checkLimits([], writes);
+          const { succeeded } = await backend.commit([{ key, modRevision: 0 }], writes);
+          return succeeded;
+        },
         delete: async (id) => {
           checkSession();
           const key = keyOf(id);

@@ -145,6 +145,11 @@ export interface LeaseSession<T> {
   readonly ttlMs: number;
   /** Creates or replaces the record, attached to this session's lease. */
   put(id: string, value: T): Promise<void>;
+  /**
+   * Creates the record only if no session holds it (compare-and-create): true if this
+   * call created it, false if it exists (e.g. a leader record held by another session).
+   */
+  create(id: string, value: T): Promise<boolean>;
   /** True if this call removed the record. */
   delete(id: string): Promise<boolean>;
   /** Renews the lease; false if it has expired or was closed (its records are gone). */

@@ -2,6 +2,7 @@
 export {
   createSnapshotSource,
   type ControlPlaneSnapshotSource,
+  type ResolvedPolicyView,
   type SnapshotBuildInfo,
   type SnapshotSourceOptions,
 } from './snapshot-source';

@@ -32,6 +32,10 @@ export const REASONS = {
   Shadowed: 'Shadowed',
   // Role capabilities (written by @crossway/xds: a field one data-plane role cannot enforce)
   UnsupportedForRole: 'UnsupportedForRole',
+  // Data planes (written by the control plane's status writer: Programmed and NACKs)
+  Programmed: 'Programmed',
+  Pending: 'Pending',
+  RejectedByDataPlane: 'RejectedByDataPlane',
 } as const;
 export type Reason = (typeof REASONS)[keyof typeof REASONS];
 

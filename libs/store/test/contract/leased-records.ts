@@ -34,6 +34,25 @@ export function describeLeasedRecords(ctx: ContractContext): void {
       await two.close();
     });
 
+    it('create writes a record only when no session holds it', async () => {
+      const store = await ctx.open();
+      const leaders = store.leasedRecords<{ instance: string }>('leaders');
+      const one = await leaders.session(5_000);
+      const two = await leaders.session(5_000);
+      expect(await one.create('writer', { instance: 'one' })).toBe(true);
+      expect(await two.create('writer', { instance: 'two' })).toBe(false);
+      expect(await one.create('writer', { instance: 'one-again' })).toBe(false);
+      expect(await leaders.get('writer')).toEqual({ instance: 'one' });
+      // The holder's session ends: the record goes with it and the other may take it.
+      await one.close();
+      expect(await leaders.get('writer')).toBeUndefined();
+      expect(await two.create('writer', { instance: 'two' })).toBe(true);
+      expect(await leaders.get('writer')).toEqual({ instance: 'two' });
+      await expect(one.create('other', { instance: 'one' })).rejects.toThrow();
+      await two.close();
+      expect(await leaders.list()).toEqual([]);
+    });
+
     it('closing a session removes its records and only its records', async () => {
       const store = await ctx.open();
       const proxies = store.leasedRecords<number>('proxies');
