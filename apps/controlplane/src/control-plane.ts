@@ -11,6 +11,7 @@ import type { Store } from '@crossway/store';
 import { startAdsServer } from './ads/index';
 import { createDataPlaneAuthenticator } from './auth/index';
 import { combineEvents } from './contracts';
+import { proxyEventLog } from './event-log';
 import { controlPlaneMetrics } from './metrics';
 import { createProxyRegistry } from './registry/index';
 import { createSnapshotSource, type ControlPlaneSnapshotSource } from './snapshots/index';
@@ -86,7 +87,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       port: options.xdsPort,
       source: snapshots,
       auth,
-      events: combineEvents(registry, metrics),
+      events: combineEvents(registry, metrics, proxyEventLog(logger)),
       logger,
     });
   } catch (error) {
