@@ -345,7 +345,7 @@ describe.each(stores)('snapshot source on the %s store', (_label, openStore) => 
 });
 
 describe('which groups a change rebuilds (memory store)', () => {
-  it('a Workload change rebuilds only the groups with its Service in scope; a route change all', async () => {
+  it('Workload and route changes rebuild only the groups whose scope they touch', async () => {
     const store = new MemoryStore();
     await loadShop(store);
     const builds: { groups: number }[] = [];
@@ -375,11 +375,41 @@ describe('which groups a change rebuilds (memory store)', () => {
       await edge.nth(2);
       expect(builds.at(-1)?.groups).toBe(1);
 
+      // A route reaches proxies only through its parents: the edge's Gateway here.
       await edit(store, 'HTTPRoute', 'shop', 'storefront', (spec) => {
         const rules = spec['rules'] as { timeouts?: Record<string, string> }[];
         if (rules[0]) rules[0].timeouts = { request: '8s' };
       });
       await edge.nth(3);
+      expect(builds.at(-1)?.groups).toBe(1);
+      // A route on the checkout Service: the checkout client does not call itself,
+      // so neither group is rebuilt; a route on payments rebuilds the client only.
+      await edit(store, 'GRPCRoute', 'shop', 'checkout', (spec) => {
+        const rules = spec['rules'] as { timeouts?: Record<string, string> }[];
+        if (rules[0]) rules[0].timeouts = { request: '3s' };
+      });
+      await sleep(100);
+      expect(builds.at(-1)?.groups).toBe(0);
+      const before = builds.length;
+      await store.create({
+        apiVersion: 'crossway.dev/v1alpha1',
+        kind: 'GRPCRoute',
+        metadata: { name: 'payments-timeouts', namespace: 'payments' },
+        spec: {
+          parentRefs: [{ kind: 'Service', name: 'payments', port: 9090 }],
+          rules: [{ backendRefs: [{ name: 'payments', port: 9090 }], timeouts: { request: '4s' } }],
+        },
+      });
+      await checkout.nth(3);
+      expect(builds.length).toBeGreaterThan(before);
+      expect(builds.at(-1)?.groups).toBe(1);
+      expect(edge.seen).toHaveLength(3);
+      // Anything else (here a Service) rebuilds every watched group.
+      const beforeService = builds.length;
+      await edit(store, 'Service', 'shop', 'frontend', (spec) => {
+        spec['hosts'] = ['frontend.example.internal'];
+      });
+      for (let i = 0; i < 100 && builds.length === beforeService; i++) await sleep(20);
       expect(builds.at(-1)?.groups).toBe(2);
     } finally {
       edge.close();

@@ -14,10 +14,10 @@
 //   re-lists, so the last snapshots stay served meanwhile.
 // - Groups are keyed by every node input (group-key.ts), but one build is shared by
 //   groups that differ only in locality unless a TrafficPolicy uses localityFailover.
-// - Which groups a batch rebuilds (affected-groups.ts): a batch of Workload changes
-//   only the groups with endpoints of, or belonging to, the affected Services; any
-//   other change rebuilds every watched group (about 8 ms per distinct sidecar
-//   group). Unchanged resources keep their encoded entries either way.
+// - Which groups a batch rebuilds (affected-groups.ts): Workload and route changes
+//   only the groups whose scope they touch; any other change rebuilds every watched
+//   group (about 8 ms per distinct sidecar group). Unchanged resources keep their
+//   encoded entries either way.
 import type { ValidatedObject } from '@crossway/model';
 import type { ResolvedPolicy } from '@crossway/policy';
 import { resolvePolicy } from '@crossway/policy';
@@ -25,7 +25,14 @@ import { startInformer, type Informer, type Store } from '@crossway/store';
 import type { SecretObject } from '@crossway/xds';
 import type { Logger } from 'pino';
 import type { ProxyNode, ProxySnapshot, SnapshotSource } from '../contracts';
-import { emptyScope, groupAffected, widenScope, type ChangeScope } from './affected-groups';
+import {
+  emptyScope,
+  groupAffected,
+  groupScope,
+  widenScope,
+  type ChangeScope,
+  type GroupScope,
+} from './affected-groups';
 import { buildGroup } from './build-group';
 import { EntryPool } from './entry-pool';
 import { groupKey } from './group-key';
@@ -82,6 +89,8 @@ interface Group {
   node: ProxyNode;
   watchers: Set<Watcher>;
   current: BuiltProxySnapshot | undefined;
+  /** What its config depended on at its last build (affected-groups.ts). */
+  scope: GroupScope | undefined;
   /** The last problem logged, so a broken policy is logged once, not per rebuild. */
   lastProblem: string | undefined;
 }
@@ -170,6 +179,7 @@ export function createSnapshotSource(options: SnapshotSourceOptions): ControlPla
   /** Rebuilds one group; true when its snapshot changed. */
   function rebuild(group: Group, changeSeenAt: number): boolean {
     if (!resolved) return false;
+    group.scope = groupScope(resolved, group.node);
     const outcome = outcomeFor(group.node, changeSeenAt);
     if (!outcome.ok) {
       const keeping = group.current ? 'keeping the previous snapshot' : 'no snapshot served yet';
@@ -208,7 +218,7 @@ export function createSnapshotSource(options: SnapshotSourceOptions): ControlPla
     let changed = 0;
     let rebuilt = 0;
     for (const group of groups.values()) {
-      if (!groupAffected(scope, group.node, group.current)) continue;
+      if (!groupAffected(scope, group.node, group.current, group.scope)) continue;
       rebuilt++;
       if (rebuild(group, changeSeenAt)) changed++;
     }
@@ -275,7 +285,14 @@ export function createSnapshotSource(options: SnapshotSourceOptions): ControlPla
       const key = groupKey(node);
       let group = groups.get(key);
       if (!group) {
-        group = { key, node, watchers: new Set(), current: undefined, lastProblem: undefined };
+        group = {
+          key,
+          node,
+          watchers: new Set(),
+          current: undefined,
+          scope: undefined,
+          lastProblem: undefined,
+        };
         groups.set(key, group);
         if (resolved) rebuild(group, lastChangeSeenAt);
       }
