@@ -116,21 +116,24 @@ for (const [storeName, open] of Object.entries(stores)) {
         }
       }
 
-      const broken = await statusOf(store, BROKEN);
+      // A round writes one object at a time: wait for each status before reading it.
+      const written = (id: ObjectId, has: (s: ObjectStatus | undefined) => boolean) =>
+        until(() => statusOf(store, id), has);
+      const broken = await written(BROKEN, (s) => (s?.parents?.length ?? 0) > 0);
       expect(find(broken?.parents?.[0]?.conditions, 'ResolvedRefs')).toMatchObject({
         status: 'False',
         reason: 'BackendNotFound',
       });
 
       // RequestHeaderModifier on a Service parent: gRPC ignores it.
-      const canary = await statusOf(store, CANARY);
+      const canary = await written(CANARY, (s) => (s?.parents?.length ?? 0) > 0);
       const accepted = find(canary?.parents?.[0]?.conditions, 'Accepted');
       expect(accepted).toMatchObject({ status: 'False', reason: 'UnsupportedForRole' });
       expect(accepted?.message).toContain('proxyless');
       expect(accepted?.message).toContain('RequestHeaderModifier');
 
       // No data plane yet: counts are zero and Programmed is Unknown.
-      const gateway = await statusOf(store, GATEWAY);
+      const gateway = await written(GATEWAY, (s) => s?.dataPlanes !== undefined);
       expect(gateway?.dataPlanes).toEqual({ acked: 0, nacked: 0, pending: 0 });
       expect(find(gateway?.conditions, 'Programmed')).toMatchObject({
         status: 'Unknown',
@@ -139,13 +142,15 @@ for (const [storeName, open] of Object.entries(stores)) {
       expect(find(gateway?.conditions, 'Accepted')?.status).toBe('True');
 
       // Cluster-scoped objects and policies get theirs too.
-      const mesh = await statusOf(store, { kind: 'Mesh', name: 'default' });
+      const mesh = await written(
+        { kind: 'Mesh', name: 'default' },
+        (s) => (s?.conditions?.length ?? 0) > 0,
+      );
       expect(find(mesh?.conditions, 'Accepted')?.status).toBe('True');
-      const policy = await statusOf(store, {
-        kind: 'TrafficPolicy',
-        namespace: 'payments',
-        name: 'payments-resilience',
-      });
+      const policy = await written(
+        { kind: 'TrafficPolicy', namespace: 'payments', name: 'payments-resilience' },
+        (s) => (s?.ancestors?.length ?? 0) > 0,
+      );
       expect(policy?.ancestors?.length).toBeGreaterThan(0);
 
       // GET through the REST API shows the same status.
