@@ -2,7 +2,7 @@
 // settings name (the API's `npm start` runs the same control plane in its process).
 import pino from 'pino';
 import { Registry } from 'prom-client';
-import { EtcdStore, MemoryStore } from '@crossway/store';
+import { openStoreFromSettings } from '@crossway/store';
 import { startControlPlane } from './control-plane';
 import { loadControlPlaneSettings } from './settings';
 
@@ -14,10 +14,7 @@ async function main(): Promise<void> {
   }
   const { settings } = loaded;
   const log = pino({ name: 'crossway-controlplane', level: settings.logLevel });
-  const store =
-    settings.store === 'etcd'
-      ? new EtcdStore({ endpoints: settings.etcdEndpoints, prefix: settings.etcdPrefix })
-      : new MemoryStore();
+  const store = openStoreFromSettings(settings);
   if (settings.store === 'memory')
     log.warn('CROSSWAY_STORE=memory: this control plane sees only its own, empty store');
   const plane = await startControlPlane({

@@ -1,26 +1,10 @@
 // The control plane's process settings (the contract's CROSSWAY_* variables it
 // reads), validated once at start: a bad value stops the process with the variable named.
 import { z } from 'zod';
+import { storeEnvFields } from '@crossway/store';
 
 const settingsSchema = z.object({
-  CROSSWAY_STORE: z.enum(['memory', 'etcd']).default('memory'),
-  CROSSWAY_ETCD_ENDPOINTS: z
-    .string()
-    .default('http://127.0.0.1:2379')
-    .transform((s) =>
-      s
-        .split(',')
-        .map((e) => e.trim())
-        .filter((e) => e !== ''),
-    )
-    .refine(
-      (list) => list.length > 0 && list.every((e) => /^https?:\/\/[^\s/]+$/.test(e)),
-      'must be comma-separated URLs like http://127.0.0.1:2379',
-    ),
-  CROSSWAY_ETCD_PREFIX: z
-    .string()
-    .regex(/^\/[^\s]*[^/\s]$/, 'must start with "/" and not end with "/"')
-    .default('/crossway'),
+  ...storeEnvFields,
   CROSSWAY_XDS_PORT: z.coerce.number().int().min(1).max(65535).default(18000),
   CROSSWAY_XDS_HOST: z.string().default('127.0.0.1'),
   CROSSWAY_INSECURE_XDS: z.enum(['0', '1']).default('0'),

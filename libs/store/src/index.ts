@@ -34,3 +34,4 @@ export type {
   WriteOptions,
   WriteProgress,
 } from './types';
+export { openStoreFromSettings, storeEnvFields, type StoreSettings } from './store-settings';
