@@ -38,6 +38,11 @@ const constraints = (extra = []) => [
   },
   { sourceTag: 'layer:testing', onlyDependOnLibsWithTags: ['layer:model'] },
   {
+    sourceTag: 'layer:client',
+    onlyDependOnLibsWithTags: ['layer:model', ...extra],
+    bannedExternalImports: ioPackages,
+  },
+  {
     sourceTag: 'type:app',
     onlyDependOnLibsWithTags: [
       'layer:model',
@@ -47,6 +52,7 @@ const constraints = (extra = []) => [
       'layer:store',
       'layer:auth',
       'layer:testing',
+      'layer:client',
     ],
   },
 ];

@@ -15,6 +15,7 @@ export const workspaceAliases: Record<string, string> = {
   '@crossway/testing': `${root}libs/testing/src/index.ts`,
   '@crossway/auth': `${root}libs/auth/src/index.ts`,
   '@crossway/controlplane': `${root}apps/controlplane/src/index.ts`,
+  '@crossway/client': `${root}libs/client/src/index.ts`,
 };
 
 export function projectTestConfig(options: { testTimeout?: number } = {}) {

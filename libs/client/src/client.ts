@@ -1,0 +1,232 @@
+// CrosswayClient: the typed API client used by the CLI, tests and consoles. Kinds are
+// named by any of their model names (Kind, plural, singular, short name).
+import { findKind, type AnyKindDescriptor } from '@crossway/model';
+import { CrosswayApiError } from './errors';
+import { Http, type FetchFn } from './http';
+import { parseSse } from './sse';
+import type {
+  ApiObject,
+  ApplyAnswer,
+  ApplyOptions,
+  ListOptions,
+  ObjectList,
+  PreviewQuery,
+  ProxyConfig,
+  ProxyInfo,
+  TokenCreate,
+  WatchEvent,
+} from './types';
+
+export interface ClientOptions {
+  server: string;
+  token?: string;
+  fetch?: FetchFn;
+  timeoutMs?: number;
+  retryDelayMs?: number;
+}
+
+/** The kind descriptor for a user-given name; a CrosswayApiError-like usage error otherwise. */
+export function kindOf(name: string): AnyKindDescriptor {
+  const descriptor = findKind(name);
+  if (!descriptor) throw new UnknownKindError(name);
+  return descriptor;
+}
+
+export class UnknownKindError extends Error {
+  constructor(readonly kindName: string) {
+    super(`unknown kind "${kindName}"`);
+    this.name = 'UnknownKindError';
+  }
+}
+
+const enc = encodeURIComponent;
+
+export class CrosswayClient {
+  private readonly http: Http;
+  readonly server: string;
+
+  constructor(options: ClientOptions) {
+    this.server = options.server;
+    this.http = new Http(options);
+  }
+
+  private collectionPath(kind: AnyKindDescriptor, namespace: string | undefined): string {
+    if (kind.scope === 'Cluster' || namespace === undefined) return `/api/v1/${kind.plural}`;
+    return `/api/v1/namespaces/${enc(namespace)}/${kind.plural}`;
+  }
+
+  private itemPath(kind: AnyKindDescriptor, name: string, namespace = 'default'): string {
+    return `${this.collectionPath(kind, namespace)}/${enc(name)}`;
+  }
+
+  list(kind: string, options: ListOptions = {}): Promise<ObjectList> {
+    const d = kindOf(kind);
+    const namespace = options.allNamespaces ? undefined : (options.namespace ?? 'default');
+    return this.http.json({
+      method: 'GET',
+      path: this.collectionPath(d, namespace),
+      query: {
+        labelSelector: options.labelSelector,
+        limit: options.limit,
+        continue: options.continue,
+      },
+    });
+  }
+
+  /** Every page of a list. */
+  async listAll(kind: string, options: ListOptions = {}): Promise<ApiObject[]> {
+    const items: ApiObject[] = [];
+    let next: string | undefined;
+    do {
+      const page = await this.list(kind, {
+        ...options,
+        ...(next === undefined ? {} : { continue: next }),
+      });
+      items.push(...page.items);
+      next = page.metadata.continue;
+    } while (next);
+    return items;
+  }
+
+  get(kind: string, name: string, namespace?: string): Promise<ApiObject> {
+    return this.http.json({ method: 'GET', path: this.itemPath(kindOf(kind), name, namespace) });
+  }
+
+  create(object: ApiObject): Promise<ApiObject> {
+    const d = kindOf(object.kind);
+    return this.http.json({
+      method: 'POST',
+      path: this.collectionPath(d, object.metadata.namespace ?? 'default'),
+      json: object,
+    });
+  }
+
+  update(object: ApiObject): Promise<ApiObject> {
+    const d = kindOf(object.kind);
+    return this.http.json({
+      method: 'PUT',
+      path: this.itemPath(d, object.metadata.name, object.metadata.namespace),
+      json: object,
+    });
+  }
+
+  /** JSON merge patch (RFC 7386). */
+  patch(kind: string, name: string, patch: unknown, namespace?: string): Promise<ApiObject> {
+    return this.http.json({
+      method: 'PATCH',
+      path: this.itemPath(kindOf(kind), name, namespace),
+      json: patch,
+      headers: { 'content-type': 'application/merge-patch+json' },
+    });
+  }
+
+  delete(kind: string, name: string, namespace?: string): Promise<ApiObject> {
+    return this.http.json({ method: 'DELETE', path: this.itemPath(kindOf(kind), name, namespace) });
+  }
+
+  /** POST /api/v1/apply with a list of objects or a YAML text. */
+  apply(objects: unknown[] | string, options: ApplyOptions = {}): Promise<ApplyAnswer> {
+    return this.http.json({
+      method: 'POST',
+      path: '/api/v1/apply',
+      query: {
+        dryRun: options.dryRun ? true : undefined,
+        diff: options.diff ? true : undefined,
+        prune: options.prune ? true : undefined,
+        owner: options.owner,
+      },
+      ...(typeof objects === 'string'
+        ? { text: { body: objects, contentType: 'application/yaml' } }
+        : { json: objects }),
+    });
+  }
+
+  preview(query: PreviewQuery): Promise<Record<string, unknown>> {
+    return this.http.json({ method: 'GET', path: '/api/v1/preview', query: { ...query } });
+  }
+
+  explain(request: Record<string, unknown>): Promise<Record<string, unknown>> {
+    return this.http.json({ method: 'POST', path: '/api/v1/explain', json: request });
+  }
+
+  async proxies(): Promise<ProxyInfo[]> {
+    const answer = await this.http.json<{ items: ProxyInfo[] }>({
+      method: 'GET',
+      path: '/api/v1/proxies',
+    });
+    return answer.items;
+  }
+
+  proxy(id: string): Promise<ProxyInfo> {
+    return this.http.json({ method: 'GET', path: `/api/v1/proxies/${enc(id)}` });
+  }
+
+  proxyConfig(id: string): Promise<ProxyConfig> {
+    return this.http.json({ method: 'GET', path: `/api/v1/proxies/${enc(id)}/config` });
+  }
+
+  bootstrap(query: Record<string, string>): Promise<Record<string, unknown>> {
+    return this.http.json({ method: 'GET', path: '/api/v1/bootstrap', query });
+  }
+
+  createToken(request: TokenCreate): Promise<{ token: string; id: string; expiresAt: string }> {
+    return this.http.json({ method: 'POST', path: '/api/v1/tokens', json: request });
+  }
+
+  async listTokens(): Promise<Record<string, unknown>[]> {
+    const answer = await this.http.json<{ items: Record<string, unknown>[] }>({
+      method: 'GET',
+      path: '/api/v1/tokens',
+    });
+    return answer.items;
+  }
+
+  async deleteToken(id: string): Promise<void> {
+    await this.http.send({ method: 'DELETE', path: `/api/v1/tokens/${enc(id)}` });
+  }
+
+  /** The watch stream as events; stop it with the signal (or by leaving the loop). */
+  async *watch(
+    options: { kind?: string; namespace?: string; resourceVersion?: string } = {},
+    signal?: AbortSignal,
+  ): AsyncGenerator<WatchEvent> {
+    const controller = new AbortController();
+    const stop = (): void => controller.abort();
+    signal?.addEventListener('abort', stop, { once: true });
+    try {
+      const response = await this.http.send(
+        {
+          method: 'GET',
+          path: '/api/v1/watch',
+          query: {
+            kind: options.kind === undefined ? undefined : kindOf(options.kind).kind,
+            namespace: options.namespace,
+            resourceVersion: options.resourceVersion,
+          },
+          headers: { accept: 'text/event-stream' },
+        },
+        controller.signal,
+      );
+      if (!response.body) throw new CrosswayApiError(500, { detail: 'watch answered no body' });
+      for await (const event of parseSse(response.body)) {
+        let object: unknown = event.data;
+        try {
+          object = JSON.parse(event.data) as unknown;
+        } catch {
+          // Keep the raw text.
+        }
+        yield {
+          type: event.event,
+          ...(event.id === undefined ? {} : { revision: event.id }),
+          object,
+        };
+      }
+    } catch (error) {
+      if (controller.signal.aborted) return;
+      throw error;
+    } finally {
+      signal?.removeEventListener('abort', stop);
+      controller.abort();
+    }
+  }
+}

@@ -1,0 +1,94 @@
+// The shapes of the API's answers that the client returns (see docs/api.md).
+import type { CrosswayObject } from '@crossway/model';
+
+export type ApiObject = CrosswayObject<string, unknown>;
+
+export interface ObjectList {
+  items: ApiObject[];
+  metadata: { resourceVersion: string; continue?: string };
+}
+
+export interface ListOptions {
+  namespace?: string;
+  allNamespaces?: boolean;
+  labelSelector?: string;
+  limit?: number;
+  continue?: string;
+}
+
+export type ApplyAction = 'created' | 'configured' | 'unchanged' | 'pruned';
+
+export interface DiffEntry {
+  path: string;
+  op: string;
+  from?: unknown;
+  to?: unknown;
+}
+
+export interface ApplyResult {
+  kind: string;
+  namespace?: string;
+  name: string;
+  action: ApplyAction;
+  diff?: DiffEntry[];
+}
+
+export interface ApplyAnswer {
+  results: ApplyResult[];
+  resourceVersion: string;
+}
+
+export interface ApplyOptions {
+  dryRun?: boolean;
+  diff?: boolean;
+  prune?: boolean;
+  owner?: string;
+}
+
+export type TypeVersions = Record<string, string>;
+
+export interface ProxyInfo {
+  id: string;
+  role: string;
+  gateway?: string;
+  service?: string;
+  workload?: string;
+  instance: string;
+  connectedAt: string;
+  stream?: unknown;
+  versions: TypeVersions;
+  sent: TypeVersions;
+  nack?: { type: string; error: string; at: string; objects?: unknown[] };
+}
+
+export interface ProxyConfig {
+  proxy: ProxyInfo;
+  revision: string | number;
+  versions: TypeVersions;
+  upToDate: Record<string, { sent: boolean; acked: boolean }>;
+  inSync: boolean;
+  resources: Record<string, unknown[]>;
+  problems: unknown[];
+}
+
+export interface PreviewQuery {
+  role: 'edge' | 'sidecar' | 'proxyless';
+  gateway?: string;
+  service?: string;
+  workload?: string;
+}
+
+export interface TokenCreate {
+  type: 'api' | 'dataplane';
+  role: string;
+  namespaces?: string[];
+  gateway?: string;
+  service?: string;
+  ttl?: string;
+}
+
+export interface WatchEvent {
+  type: string;
+  revision?: string;
+  object: unknown;
+}
