@@ -81,28 +81,26 @@ export function parseManifestText(text: string, file: string): unknown[] {
   return values;
 }
 
-/** The HEAD commit of the git repository holding a file, or undefined outside git. */
-export function gitCommitOf(file: string): string | undefined {
-  try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], {
-      cwd: dirname(resolve(file)),
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-      timeout: 5_000,
-    }).trim();
-  } catch {
-    return undefined;
-  }
+export interface GitInfo {
+  root: string;
+  commit: string | undefined;
 }
 
-function gitRootOf(file: string): string | undefined {
+/**
+ * The git repository holding a directory: its top level and HEAD commit (one git call),
+ * or undefined outside git. Cached per directory by the caller.
+ */
+export function gitInfoOf(directory: string): GitInfo | undefined {
   try {
-    return execFileSync('git', ['rev-parse', '--show-toplevel'], {
-      cwd: dirname(resolve(file)),
+    const [root, commit] = execFileSync('git', ['rev-parse', '--show-toplevel', 'HEAD'], {
+      cwd: directory,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
       timeout: 5_000,
-    }).trim();
+    })
+      .trim()
+      .split('\n');
+    return root ? { root, commit: commit || undefined } : undefined;
   } catch {
     return undefined;
   }
@@ -121,12 +119,18 @@ export interface LoadOptions {
 export function loadManifests(paths: string[], options: LoadOptions): LoadedObject[] {
   const problems: string[] = [];
   const loaded: LoadedObject[] = [];
-  const commits = new Map<string, string | undefined>();
+  const repositories = new Map<string, GitInfo | undefined>();
+  const gitOf = (file: string): GitInfo | undefined => {
+    const dir = dirname(file);
+    if (!repositories.has(dir)) repositories.set(dir, gitInfoOf(dir));
+    return repositories.get(dir);
+  };
   for (const path of paths) {
     const files = path === '-' ? ['-'] : manifestFiles(resolve(options.cwd, path));
     for (const file of files) {
       const text = file === '-' ? (options.stdin ?? '') : readFileSync(file, 'utf8');
-      const root = file === '-' ? undefined : gitRootOf(file);
+      const git = file === '-' ? undefined : gitOf(file);
+      const root = git?.root;
       const shown = file === '-' ? '<stdin>' : relative(root ?? options.cwd, file);
       let documents: unknown[];
       try {
@@ -135,12 +139,7 @@ export function loadManifests(paths: string[], options: LoadOptions): LoadedObje
         problems.push((error as Error).message);
         continue;
       }
-      let commit: string | undefined;
-      if (file !== '-' && options.stamp) {
-        const dir = dirname(file);
-        if (!commits.has(dir)) commits.set(dir, gitCommitOf(file));
-        commit = commits.get(dir);
-      }
+      const commit = options.stamp ? git?.commit : undefined;
       documents.forEach((document, index) => {
         const object = stamp(document, { ...options, shown, commit, file });
         const result = validateObject(object);
