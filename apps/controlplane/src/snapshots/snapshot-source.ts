@@ -204,10 +204,8 @@ export function createSnapshotSource(options: SnapshotSourceOptions): ControlPla
       const objects = cache.validObjects();
       resolved = resolvePolicy(objects);
       policyView = { resolved, objects };
-      secrets = objects.flatMap((o) => (o.kind === 'Secret' ? [o as unknown as SecretObject] : []));
-      usesLocality = objects.some(
-        (o) => o.kind === 'TrafficPolicy' && JSON.stringify(o.spec).includes('"localityFailover"'),
-      );
+      secrets = objects.filter((o): o is ValidatedObject<'Secret'> => o.kind === 'Secret');
+      usesLocality = resolved.trafficPolicies.some((p) => p.fields.localityFailover !== undefined);
       builds = new Map();
     } catch (error) {
       logger.error({ err: error }, 'resolving the policy failed: keeping every snapshot');
