@@ -1,10 +1,11 @@
 // Plans an apply: which objects of a set are created, configured or unchanged,
-// which of the owner's objects are pruned, and the store operations that do it.
-// Pure: the caller supplies what the store holds.
+// which of the owner's objects are pruned, which objects another owner holds, and
+// the store operations that do it. Pure: the caller supplies what the store holds.
 import {
   isKindName,
   OWNER_ANNOTATION,
   objectKey,
+  SOURCE_COMMIT_ANNOTATION,
   type CrosswayObject,
   type ValidatedObject,
 } from '@crossway/model';
@@ -22,9 +23,25 @@ export interface ApplyResult {
   diff?: FieldChange[];
 }
 
+/** An object of the set that is stored with another owner's annotation. */
+export interface OwnerConflict {
+  /** Index of the object in the applied set. */
+  index: number;
+  kind: string;
+  namespace?: string;
+  name: string;
+  /** The owner the store holds. */
+  owner: string;
+}
+
 export interface ApplyPlan {
   results: ApplyResult[];
   ops: TxOp[];
+  /**
+   * With an owner: objects of the set stored with another non-empty owner. The caller
+   * refuses the set (409) unless it was asked to take ownership.
+   */
+  conflicts: OwnerConflict[];
 }
 
 export function storeKeyOf(object: {
@@ -34,13 +51,18 @@ export function storeKeyOf(object: {
   return `${object.kind}/${objectKey(object)}`;
 }
 
-/** What apply compares: labels, annotations and spec; Secret keys only by hash. */
-function comparable(object: CrosswayObject): unknown {
+/**
+ * What apply compares: labels, annotations and spec; Secret keys only by hash. The
+ * source-commit stamp is left out when deciding whether an object changed (a new
+ * commit alone is no change), and kept in the diffs of objects that did change.
+ */
+function comparable(object: CrosswayObject, withCommit: boolean): unknown {
   const redacted = redactSecret(object);
+  const { [SOURCE_COMMIT_ANNOTATION]: _commit, ...rest } = object.metadata.annotations ?? {};
   return {
     metadata: {
       labels: object.metadata.labels ?? {},
-      annotations: object.metadata.annotations ?? {},
+      annotations: withCommit ? (object.metadata.annotations ?? {}) : rest,
     },
     spec: redacted.spec,
     ...(redacted.status?.keySha256 === undefined ? {} : { keySha256: redacted.status.keySha256 }),
@@ -83,9 +105,10 @@ export function planApply(
   const storedByKey = new Map(stored.map((o) => [storeKeyOf(o), o]));
   const results: ApplyResult[] = [];
   const ops: TxOp[] = [];
+  const conflicts: OwnerConflict[] = [];
   const applied = new Set<string>();
 
-  for (const raw of incoming) {
+  incoming.forEach((raw, index) => {
     const key = storeKeyOf(raw);
     applied.add(key);
     const current = storedByKey.get(key);
@@ -96,23 +119,46 @@ export function planApply(
         resultOf(
           object,
           'created',
-          options.withDiff ? diffValues(undefined, comparable(object)) : undefined,
+          options.withDiff ? diffValues(undefined, comparable(object, true)) : undefined,
         ),
       );
-      continue;
+      return;
     }
-    const diff = diffValues(comparable(current), comparable(object));
-    if (diff.length === 0) {
+    const storedOwner = current.metadata.annotations?.[OWNER_ANNOTATION];
+    if (
+      options.owner !== undefined &&
+      storedOwner !== undefined &&
+      storedOwner !== '' &&
+      storedOwner !== options.owner
+    ) {
+      const { kind, namespace, name } = resultOf(object, 'configured');
+      conflicts.push({
+        index,
+        kind,
+        ...(namespace === undefined ? {} : { namespace }),
+        name,
+        owner: storedOwner,
+      });
+    }
+    if (diffValues(comparable(current, false), comparable(object, false)).length === 0) {
       results.push(resultOf(object, 'unchanged'));
-      continue;
+      return;
     }
     ops.push({
       op: 'update',
       object,
       expectedResourceVersion: current.metadata.resourceVersion ?? '',
     });
-    results.push(resultOf(object, 'configured', options.withDiff ? diff : undefined));
-  }
+    results.push(
+      resultOf(
+        object,
+        'configured',
+        options.withDiff
+          ? diffValues(comparable(current, true), comparable(object, true))
+          : undefined,
+      ),
+    );
+  });
 
   if (options.prune && options.owner !== undefined) {
     for (const object of stored) {
@@ -137,7 +183,7 @@ export function planApply(
       results.push(resultOf(object, 'pruned'));
     }
   }
-  return { results, ops };
+  return { results, ops, conflicts };
 }
 
 /** Objects named twice in one set: each later copy, with the index of the first. */

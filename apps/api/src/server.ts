@@ -17,6 +17,7 @@ import { registerObjectRoutes } from './routes/objects';
 import { registerExplainRoute } from './routes/explain';
 import { registerPreviewRoute } from './routes/preview';
 import { registerProxyRoutes } from './routes/proxies';
+import { registerSyncRoutes } from './routes/syncs';
 import { registerTokenRoutes } from './routes/tokens';
 import { registerWatchRoute } from './routes/watch';
 
@@ -121,6 +122,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   registerPreviewRoute(app, store);
   registerExplainRoute(app, store);
   registerProxyRoutes(app, store);
+  registerSyncRoutes(app, store);
   registerBootstrapRoute(app, {
     tokens: options.tokens,
     keys: signingKeys,

@@ -189,3 +189,185 @@ describe('large apply', () => {
     ).toHaveLength(10);
   });
 });
+
+const stamped = (name: string, commit: string, port = 80) => {
+  const object = service(name, 'shop', port);
+  return {
+    ...object,
+    metadata: {
+      ...object.metadata,
+      annotations: {
+        'crossway.dev/source-file': `policies/${name}.yaml`,
+        'crossway.dev/source-commit': commit,
+      },
+    },
+  };
+};
+const actions = (answer: { json(): { results: { name: string; action: string }[] } }) =>
+  answer.json().results.map((r) => `${r.name}:${r.action}`);
+const annotationsOf = async (name: string) =>
+  (await h.request({ method: 'GET', url: `/api/v1/namespaces/shop/services/${name}` })).json()
+    .metadata.annotations as Record<string, string>;
+
+describe('apply: source-commit stamps', () => {
+  it('a new commit alone changes nothing: unchanged, no revision bump, the stored commit stays', async () => {
+    await h.request({
+      method: 'POST',
+      url: '/api/v1/apply?owner=git',
+      payload: [stamped('a', 'c1'), stamped('b', 'c1')],
+    });
+    const revision = await h.store.revision();
+    const again = await h.request({
+      method: 'POST',
+      url: '/api/v1/apply?owner=git&prune=true',
+      payload: [stamped('a', 'c2'), stamped('b', 'c2')],
+    });
+    expect(again.statusCode).toBe(200);
+    expect(actions(again)).toEqual(['a:unchanged', 'b:unchanged']);
+    expect(await h.store.revision()).toBe(revision);
+    expect((await annotationsOf('a'))['crossway.dev/source-commit']).toBe('c1');
+  });
+
+  it('an object that really changed is written with the new commit; the others keep theirs', async () => {
+    await h.request({
+      method: 'POST',
+      url: '/api/v1/apply?owner=git',
+      payload: [stamped('a', 'c1'), stamped('b', 'c1')],
+    });
+    const dry = await h.request({
+      method: 'POST',
+      url: '/api/v1/apply?owner=git&dryRun=true',
+      payload: [stamped('a', 'c3'), stamped('b', 'c3', 81)],
+    });
+    expect(actions(dry)).toEqual(['a:unchanged', 'b:configured']);
+    expect(dry.json().results[1].diff).toEqual(
+      expect.arrayContaining([
+        { path: 'spec.ports[0].port', op: 'replace', from: 80, to: 81 },
+        expect.objectContaining({ from: 'c1', to: 'c3' }),
+      ]),
+    );
+    const answer = await h.request({
+      method: 'POST',
+      url: '/api/v1/apply?owner=git',
+      payload: [stamped('a', 'c3'), stamped('b', 'c3', 81)],
+    });
+    expect(actions(answer)).toEqual(['a:unchanged', 'b:configured']);
+    expect((await annotationsOf('a'))['crossway.dev/source-commit']).toBe('c1');
+    expect(await annotationsOf('b')).toEqual({
+      'crossway.dev/owner': 'git',
+      'crossway.dev/source-file': 'policies/b.yaml',
+      'crossway.dev/source-commit': 'c3',
+    });
+  });
+
+  it('a moved source file is a change', async () => {
+    await h.request({ method: 'POST', url: '/api/v1/apply', payload: [stamped('a', 'c1')] });
+    const moved = stamped('a', 'c2');
+    moved.metadata.annotations['crossway.dev/source-file'] = 'policies/renamed.yaml';
+    const answer = await h.request({ method: 'POST', url: '/api/v1/apply', payload: [moved] });
+    expect(actions(answer)).toEqual(['a:configured']);
+    expect(await annotationsOf('a')).toMatchObject({
+      'crossway.dev/source-file': 'policies/renamed.yaml',
+      'crossway.dev/source-commit': 'c2',
+    });
+  });
+});
+
+describe('apply: owner conflicts', () => {
+  const seed = async () => {
+    const first = await h.request({
+      method: 'POST',
+      url: '/api/v1/apply?owner=git-a',
+      payload: [service('web'), service('api')],
+    });
+    expect(first.statusCode).toBe(200);
+  };
+
+  it('an object another owner holds answers 409 naming it and its owner, and writes nothing', async () => {
+    await seed();
+    const revision = await h.store.revision();
+    for (const url of ['/api/v1/apply?owner=git-b', '/api/v1/apply?owner=git-b&dryRun=true']) {
+      const answer = await h.request({
+        method: 'POST',
+        url,
+        payload: [service('new'), service('web', 'shop', 81)],
+      });
+      expect(answer.statusCode, url).toBe(409);
+      expect(answer.headers['content-type']).toContain('application/problem+json');
+      expect(answer.json()).toMatchObject({ code: 'Conflict', status: 409 });
+      expect(answer.json().errors).toEqual([
+        {
+          path: 'items[1]',
+          message:
+            'Service shop/web is owned by "git-a"; apply with takeOwnership=true to take it over',
+        },
+      ]);
+    }
+    expect(await h.store.revision()).toBe(revision);
+    expect(
+      (await h.request({ method: 'GET', url: '/api/v1/namespaces/shop/services/new' })).statusCode,
+    ).toBe(404);
+    expect((await annotationsOf('web'))['crossway.dev/owner']).toBe('git-a');
+  });
+
+  it('takeOwnership=true moves the object to the new owner; the old owner no longer prunes it', async () => {
+    await seed();
+    const answer = await h.request({
+      method: 'POST',
+      url: '/api/v1/apply?owner=git-b&takeOwnership=true',
+      payload: [service('web')],
+    });
+    expect(answer.statusCode).toBe(200);
+    expect(actions(answer)).toEqual(['web:configured']);
+    expect((await annotationsOf('web'))['crossway.dev/owner']).toBe('git-b');
+    const prune = await h.request({
+      method: 'POST',
+      url: '/api/v1/apply?owner=git-a&prune=true',
+      payload: [service('api')],
+    });
+    expect(actions(prune)).toEqual(['api:unchanged']);
+    expect(
+      (await h.request({ method: 'GET', url: '/api/v1/namespaces/shop/services/web' })).statusCode,
+    ).toBe(200);
+  });
+
+  it('objects without an owner are adopted silently', async () => {
+    await h.request({
+      method: 'POST',
+      url: '/api/v1/namespaces/shop/services',
+      payload: service('manual'),
+    });
+    const answer = await h.request({
+      method: 'POST',
+      url: '/api/v1/apply?owner=git-a',
+      payload: [service('manual')],
+    });
+    expect(answer.statusCode).toBe(200);
+    expect(actions(answer)).toEqual(['manual:configured']);
+    expect((await annotationsOf('manual'))['crossway.dev/owner']).toBe('git-a');
+  });
+
+  it('an apply without owner writes the annotations it is given: an owned object loses its owner', async () => {
+    await seed();
+    const answer = await h.request({
+      method: 'POST',
+      url: '/api/v1/apply',
+      payload: [service('web')],
+    });
+    expect(answer.statusCode).toBe(200);
+    expect(actions(answer)).toEqual(['web:configured']);
+    expect((await annotationsOf('web'))?.['crossway.dev/owner']).toBeUndefined();
+  });
+
+  it('takeOwnership without owner is refused', async () => {
+    const answer = await h.request({
+      method: 'POST',
+      url: '/api/v1/apply?takeOwnership=true',
+      payload: [service('a')],
+    });
+    expect(answer.statusCode).toBe(400);
+    expect(answer.json().errors).toEqual([
+      { path: 'owner', message: 'is required with takeOwnership' },
+    ]);
+  });
+});

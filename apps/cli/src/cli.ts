@@ -12,6 +12,7 @@ import {
   proxyConfigCommand,
   type ExplainFlags,
 } from './commands/inspect';
+import { syncCommand, syncStatusCommand, type SyncFlags } from './commands/sync';
 import { deleteCommand, describeCommand, getCommand, type GetFlags } from './commands/objects';
 import {
   tokenCreateCommand,
@@ -82,6 +83,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     .option('--dry-run', 'plan only; write nothing')
     .option('--diff', 'show what changes per object')
     .option('--force', 'prune even over the safety limits')
+    .option('--take-ownership', 'take over objects another owner applied (with --owner)')
     .option('--prune-limit <n>', 'refuse to prune more than this many objects...', '5')
     .option('--prune-percent <p>', '...that are also more than this % of the owner’s objects', '20')
     .action(act((flags: ApplyFlags) => applyCommand(ctx, flags)));
@@ -186,6 +188,40 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
         if (first === 'current-context') return currentContextCommand(ctx);
         return proxyConfigCommand(ctx, first, flags);
       }),
+    );
+
+  const sync = program
+    .command('sync')
+    .description('keep the store equal to a directory of a git branch, as one owner')
+    .option('--repo <url|path>', 'git repository to clone and pull')
+    .option('--branch <name>', 'branch to follow', 'main')
+    .option('--path <dir>', 'directory of the repository to apply', '.')
+    .option('--owner <id>', 'owner id stamped on the objects; prune is limited to it')
+    .option('--interval <duration>', 'time between rounds', '30s')
+    .option('--max-backoff <duration>', 'longest wait after repeated failures', '5m')
+    .option('--drift <mode>', 'repair or report objects changed outside git', 'repair')
+    .option('--once', 'run one round and exit with its result')
+    .option('--workdir <dir>', 'where the private clone lives (default under ~/.cache/crossway)')
+    .option('--force', 'prune even over the safety limits')
+    .option('--take-ownership', 'take over objects another owner applied')
+    .option('--prune-limit <n>', 'refuse to prune more than this many objects...', '5')
+    .option('--prune-percent <p>', '...that are also more than this % of the owner’s objects', '20')
+    .option('-v, --verbose', 'log every round, also when nothing changed')
+    .action(
+      act((flags: Partial<SyncFlags>) => {
+        if (flags.repo === undefined || flags.owner === undefined)
+          throw new CliError('sync needs --repo and --owner', EXIT.usage);
+        return syncCommand(ctx, flags as SyncFlags, io.signal);
+      }),
+    );
+  sync
+    .command('status [owner]')
+    .description('what each sync last did: phase, applied commit, errors, drift')
+    .addOption(output())
+    .action(
+      act((owner: string | undefined, flags: { output: string }) =>
+        syncStatusCommand(ctx, owner, flags),
+      ),
     );
 
   const token = program.command('token').description('API and data-plane tokens');

@@ -9,11 +9,15 @@ export interface CliIo {
   cwd?: string;
   /** Colour and progress display; defaults to stdout being a TTY. */
   tty?: boolean;
+  /** Stops long-running commands (sync) cleanly; main.ts aborts it on SIGINT and SIGTERM. */
+  signal?: AbortSignal;
 }
 
 export interface Out {
   out(text: string): void;
   err(text: string): void;
+  /** stderr as is, without a newline added (progress display). */
+  errRaw(text: string): void;
   tty: boolean;
   env: Record<string, string | undefined>;
   cwd: string;
@@ -25,6 +29,7 @@ export function outOf(io: CliIo): Out {
   return {
     out: (text) => void io.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     err: (text) => void io.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+    errRaw: (text) => void io.stderr.write(text),
     tty,
     env: io.env ?? process.env,
     cwd: io.cwd ?? process.cwd(),

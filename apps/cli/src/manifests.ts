@@ -6,11 +6,13 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
-import { OWNER_ANNOTATION, validateObject } from '@crossway/model';
+import {
+  OWNER_ANNOTATION,
+  SOURCE_COMMIT_ANNOTATION,
+  SOURCE_FILE_ANNOTATION,
+  validateObject,
+} from '@crossway/model';
 import { CliError, EXIT } from './exit-codes';
-
-export const SOURCE_FILE_ANNOTATION = 'crossway.dev/source-file';
-export const SOURCE_COMMIT_ANNOTATION = 'crossway.dev/source-commit';
 
 export interface LoadedObject {
   file: string;
@@ -113,6 +115,8 @@ export interface LoadOptions {
   stdin?: string;
   /** Stamp source annotations (apply, diff); delete -f does not. */
   stamp?: boolean;
+  /** Called after each file is read and checked: files done and in all. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** Loads, validates and stamps every object of the given paths; throws a CliError listing every problem. */
@@ -125,35 +129,33 @@ export function loadManifests(paths: string[], options: LoadOptions): LoadedObje
     if (!repositories.has(dir)) repositories.set(dir, gitInfoOf(dir));
     return repositories.get(dir);
   };
-  for (const path of paths) {
-    const files = path === '-' ? ['-'] : manifestFiles(resolve(options.cwd, path));
-    for (const file of files) {
-      const text = file === '-' ? (options.stdin ?? '') : readFileSync(file, 'utf8');
-      const git = file === '-' ? undefined : gitOf(file);
-      const root = git?.root;
-      const shown = file === '-' ? '<stdin>' : relative(root ?? options.cwd, file);
-      let documents: unknown[];
-      try {
-        documents = parseManifestText(text, shown);
-      } catch (error) {
-        problems.push((error as Error).message);
-        continue;
-      }
-      const commit = options.stamp ? git?.commit : undefined;
-      documents.forEach((document, index) => {
-        const object = stamp(document, { ...options, shown, commit, file });
-        const result = validateObject(object);
-        if (!result.ok) {
-          for (const v of result.violations)
-            problems.push(
-              `${shown} (document ${index + 1}): ${v.path || '(object)'}: ${v.message}`,
-            );
-          return;
-        }
-        loaded.push({ file: shown, index, object: object as Record<string, unknown> });
-      });
+  const files = paths.flatMap((path) =>
+    path === '-' ? ['-'] : manifestFiles(resolve(options.cwd, path)),
+  );
+  files.forEach((file, done) => {
+    const text = file === '-' ? (options.stdin ?? '') : readFileSync(file, 'utf8');
+    const git = file === '-' ? undefined : gitOf(file);
+    const root = git?.root;
+    const shown = file === '-' ? '<stdin>' : relative(root ?? options.cwd, file);
+    let documents: unknown[] | undefined;
+    try {
+      documents = parseManifestText(text, shown);
+    } catch (error) {
+      problems.push((error as Error).message);
     }
-  }
+    const commit = options.stamp ? git?.commit : undefined;
+    documents?.forEach((document, index) => {
+      const object = stamp(document, { ...options, shown, commit, file });
+      const result = validateObject(object);
+      if (!result.ok) {
+        for (const v of result.violations)
+          problems.push(`${shown} (document ${index + 1}): ${v.path || '(object)'}: ${v.message}`);
+        return;
+      }
+      loaded.push({ file: shown, index, object: object as Record<string, unknown> });
+    });
+    options.onProgress?.(done + 1, files.length);
+  });
   if (problems.length > 0) throw new CliError(problems.join('\n'), EXIT.error);
   return loaded;
 }

@@ -13,6 +13,7 @@ import type {
   PreviewQuery,
   ProxyConfig,
   ProxyInfo,
+  SyncStatus,
   TokenCreate,
   WatchEvent,
 } from './types';
@@ -134,6 +135,7 @@ export class CrosswayClient {
         diff: options.diff ? true : undefined,
         prune: options.prune ? true : undefined,
         owner: options.owner,
+        takeOwnership: options.takeOwnership ? true : undefined,
       },
       ...(typeof objects === 'string'
         ? { text: { body: objects, contentType: 'application/yaml' } }
@@ -183,6 +185,34 @@ export class CrosswayClient {
 
   async deleteToken(id: string): Promise<void> {
     await this.http.send({ method: 'DELETE', path: `/api/v1/tokens/${enc(id)}` });
+  }
+
+  /** Every sync status, sorted by owner id. */
+  async listSyncs(): Promise<SyncStatus[]> {
+    const answer = await this.http.json<{ items: SyncStatus[] }>({
+      method: 'GET',
+      path: '/api/v1/syncs',
+    });
+    return answer.items;
+  }
+
+  /** The sync status of one owner id; a CrosswayApiError with status 404 when there is none. */
+  getSync(owner: string): Promise<SyncStatus> {
+    return this.http.json({ method: 'GET', path: `/api/v1/syncs/${enc(owner)}` });
+  }
+
+  /** Creates or replaces the status of `status.owner`; answers the stored status. */
+  putSync(status: SyncStatus): Promise<SyncStatus> {
+    return this.http.json({
+      method: 'PUT',
+      path: `/api/v1/syncs/${enc(status.owner)}`,
+      json: status,
+    });
+  }
+
+  /** Removes the status of one owner id; answers the removed status (404 error when none). */
+  deleteSync(owner: string): Promise<SyncStatus> {
+    return this.http.json({ method: 'DELETE', path: `/api/v1/syncs/${enc(owner)}` });
   }
 
   /** The watch stream as events; stop it with the signal (or by leaving the loop). */

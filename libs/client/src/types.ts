@@ -43,6 +43,46 @@ export interface ApplyOptions {
   diff?: boolean;
   prune?: boolean;
   owner?: string;
+  /** With owner: take over objects stored with another owner (otherwise the apply answers 409). */
+  takeOwnership?: boolean;
+}
+
+export type SyncPhase = 'Syncing' | 'Synced' | 'Drifted' | 'Failed';
+
+/** One object that changed in the store behind a sync's back. */
+export interface SyncDriftObject {
+  kind: string;
+  namespace?: string;
+  name: string;
+  change: 'modified' | 'deleted' | 'added';
+}
+
+/** The status `crossway sync` records for its owner id (GET|PUT /api/v1/syncs/{owner}). */
+export interface SyncStatus {
+  owner: string;
+  /** What was cloned (URL or path). */
+  repo: string;
+  branch: string;
+  /** Directory inside the repo ('.' for the root). */
+  path: string;
+  /** "<hostname>:<pid>" of the sync process. */
+  instance?: string;
+  phase: SyncPhase;
+  /** Newest commit seen on the branch. */
+  headCommit?: string;
+  /** Last good commit: what the store holds now. */
+  appliedCommit?: string;
+  /** ISO times. */
+  lastAttemptAt: string;
+  lastSyncedAt?: string;
+  nextAttemptAt?: string;
+  /** Integer >= 0. */
+  consecutiveFailures: number;
+  result?: { created: number; configured: number; unchanged: number; pruned: number };
+  /** `message` is at most 8 KiB. */
+  error?: { reason: string; message: string; commit?: string; at: string };
+  /** At most 1000 objects. */
+  drift?: { detectedAt: string; repaired: boolean; objects: SyncDriftObject[] };
 }
 
 export type TypeVersions = Record<string, string>;

@@ -1,9 +1,10 @@
-// POST /api/v1/apply: declarative, all-or-nothing apply of a set of objects.
+// POST /api/v1/apply: declarative, all-or-nothing apply of a set of objects. With an
+// owner, objects another owner holds are refused (409) unless takeOwnership=true.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { formatPath, validateObject, type ValidatedObject, type Violation } from '@crossway/model';
 import type { Store } from '@crossway/store';
 import { requireAccess } from '../auth/plugin';
-import { duplicatesIn, planApply } from '../apply-plan';
+import { duplicatesIn, planApply, type OwnerConflict } from '../apply-plan';
 import { YamlDocuments } from '../body-parsers';
 import { isPlainObject } from '../merge-patch';
 import { ApiProblem } from '../problems';
@@ -14,7 +15,22 @@ interface ApplyQuery {
   dryRun?: string;
   prune?: string;
   owner?: string;
+  takeOwnership?: string;
   diff?: string;
+}
+
+/** The 409 for objects of the set that another owner holds. */
+function ownerConflictProblem(conflicts: readonly OwnerConflict[], owner: string): ApiProblem {
+  const errors = conflicts.map((c) => ({
+    path: `items[${c.index}]`,
+    message: `${c.kind} ${c.namespace === undefined ? '' : `${c.namespace}/`}${c.name} is owned by ${JSON.stringify(c.owner)}; apply with takeOwnership=true to take it over`,
+  }));
+  const count = conflicts.length;
+  return new ApiProblem(
+    'Conflict',
+    `the set holds ${count} object${count === 1 ? '' : 's'} owned by someone other than ${JSON.stringify(owner)}; nothing was written`,
+    errors,
+  );
 }
 
 /** The objects of an apply body: a JSON array, `{items: [...]}`, one object, or YAML documents (each may be a list). */
@@ -49,6 +65,7 @@ export function registerApplyRoute(app: FastifyInstance, store: Store): void {
     async (request: FastifyRequest<{ Querystring: ApplyQuery }>) => {
       const dryRun = flag(request.query.dryRun, 'dryRun');
       const prune = flag(request.query.prune, 'prune');
+      const takeOwnership = flag(request.query.takeOwnership, 'takeOwnership');
       const owner = request.query.owner === undefined ? undefined : parseOwner(request.query.owner);
       if (prune && owner === undefined)
         throw new ApiProblem(
@@ -56,6 +73,10 @@ export function registerApplyRoute(app: FastifyInstance, store: Store): void {
           "prune=true needs owner=<id>: only that owner's objects are pruned",
           [{ path: 'owner', message: 'is required with prune' }],
         );
+      if (takeOwnership && owner === undefined)
+        throw new ApiProblem('BadRequest', 'takeOwnership=true needs owner=<id>: the new owner', [
+          { path: 'owner', message: 'is required with takeOwnership' },
+        ]);
 
       const items = itemsOf(request.body);
       const objects: ValidatedObject[] = [];
@@ -109,6 +130,17 @@ export function registerApplyRoute(app: FastifyInstance, store: Store): void {
           ...(result.namespace === undefined ? {} : { namespace: result.namespace }),
         });
       }
+      // Refused before anything is written, dry run included, so a plan shows it.
+      if (owner !== undefined && plan.conflicts.length > 0 && !takeOwnership) {
+        for (const c of plan.conflicts)
+          request.audit({
+            action: 'apply',
+            target: `${c.kind}/${c.namespace ?? ''}/${c.name}`,
+            result: 'conflict',
+            reason: `owned by ${c.owner}`,
+          });
+        throw ownerConflictProblem(plan.conflicts, owner);
+      }
       if (dryRun || plan.ops.length === 0) {
         return {
           results: plan.results,
@@ -126,12 +158,18 @@ export function registerApplyRoute(app: FastifyInstance, store: Store): void {
           },
         }),
       );
+      const previousOwner = new Map(
+        plan.conflicts.map((c) => [`${c.kind}/${c.namespace ?? ''}/${c.name}`, c.owner]),
+      );
       for (const result of plan.results) {
+        const target = `${result.kind}/${result.namespace ?? ''}/${result.name}`;
+        const from = previousOwner.get(target);
         if (result.action !== 'unchanged')
           request.audit({
             action: 'apply',
-            target: `${result.kind}/${result.namespace ?? ''}/${result.name}`,
+            target,
             result: result.action,
+            ...(from === undefined ? {} : { reason: `took ownership from ${from}` }),
           });
       }
       return { results: plan.results, resourceVersion: String(written.revision) };

@@ -1,11 +1,12 @@
 // apply -f and diff -f: load and validate manifests, plan with a server-side dry run,
 // enforce the prune safety limits, then apply all-or-nothing.
 import { readFileSync } from 'node:fs';
-import { OWNER_ANNOTATION, KIND_DESCRIPTORS } from '@crossway/model';
-import type { ApplyAnswer, ApplyResult, CrosswayClient } from '@crossway/client';
+import type { ApplyAnswer, ApplyResult } from '@crossway/client';
 import { CliError, EXIT } from '../exit-codes';
 import { paint, type Out } from '../io';
 import { loadManifests } from '../manifests';
+import { progressOf } from '../progress';
+import { judgePrune, limitNumber } from '../prune-safety';
 import type { RunContext } from '../run-context';
 
 export interface ApplyFlags {
@@ -15,6 +16,7 @@ export interface ApplyFlags {
   dryRun?: boolean;
   diff?: boolean;
   force?: boolean;
+  takeOwnership?: boolean;
   pruneLimit: string;
   prunePercent: string;
 }
@@ -56,22 +58,6 @@ function printResults(out: Out, answer: ApplyAnswer, dryRun: boolean, withDiff: 
   out.err(`${dryRun ? 'dry run: ' : ''}${summary}`);
 }
 
-/** How many objects the owner has now, across every kind and namespace. */
-async function countOwned(client: CrosswayClient, owner: string): Promise<number> {
-  let count = 0;
-  for (const d of KIND_DESCRIPTORS) {
-    const items = await client.listAll(d.kind, { allNamespaces: true });
-    count += items.filter((o) => o.metadata.annotations?.[OWNER_ANNOTATION] === owner).length;
-  }
-  return count;
-}
-
-function number(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new CliError(`${flag} must be a number >= 0`, EXIT.usage);
-  return n;
-}
-
 export async function applyCommand(ctx: RunContext, flags: ApplyFlags): Promise<number> {
   const { out } = ctx;
   if (flags.prune && !flags.owner)
@@ -79,37 +65,41 @@ export async function applyCommand(ctx: RunContext, flags: ApplyFlags): Promise<
       '--prune needs --owner: prune only ever deletes one owner’s objects',
       EXIT.usage,
     );
-  const limit = number(flags.pruneLimit, '--prune-limit');
-  const percent = number(flags.prunePercent, '--prune-percent');
+  const limit = limitNumber(flags.pruneLimit, '--prune-limit');
+  const percent = limitNumber(flags.prunePercent, '--prune-percent');
   const stdin = await readStdin(out, flags.filename);
+  const progress = progressOf(out);
   const loaded = loadManifests(flags.filename, {
     cwd: out.cwd,
     stamp: true,
     ...(flags.owner === undefined ? {} : { owner: flags.owner }),
     ...(stdin === undefined ? {} : { stdin }),
+    onProgress: (done, total) => progress.count('reading files', done, total),
   });
+  progress.clear();
   const objects = loaded.map((l) => l.object);
   const client = ctx.client();
   const options = {
     ...(flags.prune ? { prune: true } : {}),
     ...(flags.owner === undefined ? {} : { owner: flags.owner }),
+    ...(flags.takeOwnership ? { takeOwnership: true } : {}),
   };
-  const progress = out.tty ? (text: string) => out.err(`\r${text}`) : () => undefined;
 
   if (flags.prune && flags.owner) {
-    progress(`planning ${objects.length} objects...`);
-    const plan = await client.apply(objects, { ...options, dryRun: true });
-    const pruned = plan.results.filter((r) => r.action === 'pruned').length;
-    const owned = await countOwned(client, flags.owner);
-    const share = owned === 0 ? 0 : (pruned / owned) * 100;
-    if (pruned > limit && share > percent && !flags.force) {
+    const planned = progress.spin(`planning ${objects.length} objects`);
+    const plan = await client.apply(objects, { ...options, dryRun: true }).finally(planned);
+    const verdict = await judgePrune(client, plan, flags.owner, {
+      limit,
+      percent,
+      force: Boolean(flags.force),
+    });
+    if (verdict.refused) {
       out.err(
         paint(out, 'red', 'refused:') +
-          ` apply would prune ${pruned} of ${owned} objects owned by "${flags.owner}" (${share.toFixed(0)}%),` +
+          ` apply would prune ${verdict.pruned.length} of ${verdict.owned} objects owned by "${flags.owner}" (${verdict.share.toFixed(0)}%),` +
           ` over --prune-limit ${limit} and --prune-percent ${percent}. Check the files, or use --force.`,
       );
-      for (const r of plan.results.filter((x) => x.action === 'pruned'))
-        out.err(`  would prune ${label(r)}`);
+      for (const r of verdict.pruned) out.err(`  would prune ${label(r)}`);
       return EXIT.pruneRefused;
     }
     if (flags.dryRun) {
@@ -117,12 +107,14 @@ export async function applyCommand(ctx: RunContext, flags: ApplyFlags): Promise<
       return EXIT.ok;
     }
   }
-  progress(`applying ${objects.length} objects...`);
-  const answer = await client.apply(objects, {
-    ...options,
-    ...(flags.dryRun ? { dryRun: true } : {}),
-    ...(flags.diff ? { diff: true } : {}),
-  });
+  const applied = progress.spin(`applying ${objects.length} objects`);
+  const answer = await client
+    .apply(objects, {
+      ...options,
+      ...(flags.dryRun ? { dryRun: true } : {}),
+      ...(flags.diff ? { diff: true } : {}),
+    })
+    .finally(applied);
   printResults(out, answer, Boolean(flags.dryRun), Boolean(flags.diff));
   return EXIT.ok;
 }

@@ -50,7 +50,13 @@ export interface CliRun {
 /** Runs `crossway <argv>` in-process against the server, with its own env and cwd. */
 export async function crossway(
   argv: string[],
-  options: { url?: string; env?: Record<string, string>; cwd?: string; stdin?: string } = {},
+  options: {
+    url?: string;
+    env?: Record<string, string>;
+    cwd?: string;
+    stdin?: string;
+    signal?: AbortSignal;
+  } = {},
 ): Promise<CliRun> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
@@ -72,6 +78,7 @@ export async function crossway(
     tty: false,
     ...(options.stdin === undefined ? {} : { stdin: Readable.from([options.stdin]) }),
     ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
   return { code, stdout: out, stderr: err };
 }
