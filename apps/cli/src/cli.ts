@@ -78,15 +78,24 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       )
       .option('--owner <id>', 'stamp and own the objects (crossway.dev/owner)');
 
-  applyOptions(program.command('apply').description('create or update objects from files'))
-    .option('--prune', 'delete the owner’s objects that are not in the files (needs --owner)')
-    .option('--dry-run', 'plan only; write nothing')
-    .option('--diff', 'show what changes per object')
-    .option('--force', 'prune even over the safety limits')
-    .option('--take-ownership', 'take over objects another owner applied (with --owner)')
-    .option('--prune-limit <n>', 'refuse to prune more than this many objects...', '5')
-    .option('--prune-percent <p>', '...that are also more than this % of the owner’s objects', '20')
-    .action(act((flags: ApplyFlags) => applyCommand(ctx, flags)));
+  /** The prune safety and ownership flags of apply and sync. */
+  const pruneSafetyOptions = (c: Command): Command =>
+    c
+      .option('--force', 'prune even over the safety limits')
+      .option('--take-ownership', 'take over objects another owner applied')
+      .option('--prune-limit <n>', 'refuse to prune more than this many objects...', '5')
+      .option(
+        '--prune-percent <p>',
+        '...that are also more than this % of the owner’s objects',
+        '20',
+      );
+
+  pruneSafetyOptions(
+    applyOptions(program.command('apply').description('create or update objects from files'))
+      .option('--prune', 'delete the owner’s objects that are not in the files (needs --owner)')
+      .option('--dry-run', 'plan only; write nothing')
+      .option('--diff', 'show what changes per object'),
+  ).action(act((flags: ApplyFlags) => applyCommand(ctx, flags)));
 
   applyOptions(
     program
@@ -202,18 +211,14 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     .option('--drift <mode>', 'repair or report objects changed outside git', 'repair')
     .option('--once', 'run one round and exit with its result')
     .option('--workdir <dir>', 'where the private clone lives (default under ~/.cache/crossway)')
-    .option('--force', 'prune even over the safety limits')
-    .option('--take-ownership', 'take over objects another owner applied')
-    .option('--prune-limit <n>', 'refuse to prune more than this many objects...', '5')
-    .option('--prune-percent <p>', '...that are also more than this % of the owner’s objects', '20')
-    .option('-v, --verbose', 'log every round, also when nothing changed')
-    .action(
-      act((flags: Partial<SyncFlags>) => {
-        if (flags.repo === undefined || flags.owner === undefined)
-          throw new CliError('sync needs --repo and --owner', EXIT.usage);
-        return syncCommand(ctx, flags as SyncFlags, io.signal);
-      }),
-    );
+    .option('-v, --verbose', 'log every round, also when nothing changed');
+  pruneSafetyOptions(sync).action(
+    act((flags: Partial<SyncFlags>) => {
+      if (flags.repo === undefined || flags.owner === undefined)
+        throw new CliError('sync needs --repo and --owner', EXIT.usage);
+      return syncCommand(ctx, flags as SyncFlags, io.signal);
+    }),
+  );
   sync
     .command('status [owner]')
     .description('what each sync last did: phase, applied commit, errors, drift')
