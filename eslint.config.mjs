@@ -36,6 +36,11 @@ const constraints = (extra = []) => [
     onlyDependOnLibsWithTags: ['layer:auth', 'layer:model', 'layer:store', ...extra],
     bannedExternalImports: ['fastify', '@grpc/grpc-js', '@grpc/grpc-js-xds'],
   },
+  {
+    sourceTag: 'layer:identity',
+    onlyDependOnLibsWithTags: ['layer:identity', 'layer:model', 'layer:store', ...extra],
+    bannedExternalImports: ['fastify', '@grpc/grpc-js', '@grpc/grpc-js-xds'],
+  },
   { sourceTag: 'layer:testing', onlyDependOnLibsWithTags: ['layer:model'] },
   {
     sourceTag: 'layer:client',
@@ -51,6 +56,7 @@ const constraints = (extra = []) => [
       'layer:protos',
       'layer:store',
       'layer:auth',
+      'layer:identity',
       'layer:testing',
       'layer:client',
     ],

@@ -14,6 +14,7 @@ export const workspaceAliases: Record<string, string> = {
   '@crossway/protos': `${root}protos/src/index.ts`,
   '@crossway/testing': `${root}libs/testing/src/index.ts`,
   '@crossway/auth': `${root}libs/auth/src/index.ts`,
+  '@crossway/identity': `${root}libs/identity/src/index.ts`,
   '@crossway/controlplane': `${root}apps/controlplane/src/index.ts`,
   '@crossway/client': `${root}libs/client/src/index.ts`,
 };

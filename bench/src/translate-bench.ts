@@ -139,7 +139,7 @@ function sidecarStages(resolved: ReturnType<typeof resolvePolicy>, stages: Stage
     const snapshot = timed(
       stages,
       `${label}: snapshot (versions + checks)`,
-      () => xds.buildSnapshot(resources, { externalSecrets: xds.sidecarSecretNames(resources) }),
+      () => xds.buildSnapshot(resources, { externalSecrets: xds.referencedSecrets(resources) }),
       (s) => `${s.problems.length} problems`,
     );
     if (snapshot.problems.length > 0) throw new Error(JSON.stringify(snapshot.problems[0]));

@@ -8,7 +8,7 @@ import { loadDemo } from './demo';
 import { createMetrics } from './metrics';
 import { openStore } from './open-store';
 import { build } from './server';
-import { loadSettings } from './settings';
+import { identityOf, loadSettings } from './settings';
 import { storeTokenRecords } from './token-records';
 
 async function main(): Promise<void> {
@@ -31,6 +31,13 @@ async function main(): Promise<void> {
     'store opened',
   );
 
+  // One CA for both: the API signs CSRs (crossway agent), the control plane serves SDS.
+  const { identity, generatedKey } = identityOf(settings.ca);
+  if (generatedKey)
+    log.warn(
+      'no CROSSWAY_CA_KEY_FILE or CROSSWAY_CA_KEY: the CA key is sealed with a random key for this process (fine for the memory store only)',
+    );
+
   // The xDS server runs in this process too; /readyz waits for its first snapshots.
   const metrics = createMetrics({ processMetrics: true });
   const controlPlane = await startControlPlane({
@@ -40,6 +47,7 @@ async function main(): Promise<void> {
     xdsHost: settings.xdsHost,
     insecure: settings.insecureXds,
     registry: metrics.registry,
+    identity,
   });
   const app = await build({
     store,
@@ -47,6 +55,7 @@ async function main(): Promise<void> {
     logger: log,
     metrics,
     synced: () => controlPlane.ready(),
+    identity,
     ...(settings.adminToken === undefined ? {} : { adminToken: settings.adminToken }),
   });
 

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 // The API server, built without listening so tests drive it with app.inject().
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { storeSigningKeys } from '@crossway/auth';
+import { createDataPlaneTokenVerifier, storeSigningKeys } from '@crossway/auth';
+import { loadOrCreateAuthority, type AuthorityOptions } from '@crossway/identity';
 import type { Store } from '@crossway/store';
 import { registerAuth } from './auth/plugin';
 import { ensureMesh } from './bootstrap';
@@ -13,6 +14,7 @@ import { registerOpenApi } from './openapi';
 import { ApiProblem, PROBLEMS, sendProblem, type ProblemCode } from './problems';
 import { registerApplyRoute } from './routes/apply';
 import { registerBootstrapRoute } from './routes/bootstrap';
+import { registerCertificateRoutes, type IdentityOptions } from './routes/certificates';
 import { registerObjectRoutes } from './routes/objects';
 import { registerExplainRoute } from './routes/explain';
 import { registerPreviewRoute } from './routes/preview';
@@ -36,6 +38,8 @@ export interface BuildOptions {
   xdsAddress?: string;
   /** Reports whether caches that depend on the store are synced (readyz). */
   synced?: () => boolean;
+  /** The built-in CA (POST /api/v1/certificates, GET /api/v1/trust-bundle); without it they answer 503. */
+  identity?: IdentityOptions;
 }
 
 function codeForStatus(status: number): ProblemCode {
@@ -48,6 +52,12 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   const metrics = options.metrics ?? createMetrics({ processMetrics: false });
   const store = instrumentStore(options.store, metrics);
   await ensureMesh(store);
+  const authorityOptions: AuthorityOptions | undefined = options.identity && {
+    store: options.store,
+    now,
+    ...options.identity,
+  };
+  const authority = authorityOptions && (await loadOrCreateAuthority(authorityOptions));
   const logger: FastifyBaseLogger | undefined = options.logger || undefined;
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
@@ -91,7 +101,9 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   registerBodyParsers(app);
   registerHttpMetrics(app, metrics);
   await registerOpenApi(app);
+  const signingKeys = storeSigningKeys(options.store, now);
   registerAuth(app, {
+    dataPlane: createDataPlaneTokenVerifier({ records: options.tokens, keys: signingKeys, now }),
     records: options.tokens,
     ...(options.adminToken === undefined ? {} : { bootstrapAdminToken: options.adminToken }),
     now,
@@ -117,12 +129,12 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   registerObjectRoutes(app, store);
   registerApplyRoute(app, store);
   registerWatchRoute(app, store, { bookmarkIntervalMs: options.bookmarkIntervalMs ?? 15_000 });
-  const signingKeys = storeSigningKeys(options.store, now);
   registerTokenRoutes(app, options.tokens, now, signingKeys);
   registerPreviewRoute(app, store);
   registerExplainRoute(app, store);
   registerProxyRoutes(app, store);
   registerSyncRoutes(app, store);
+  registerCertificateRoutes(app, { store, authority, authorityOptions, now });
   registerBootstrapRoute(app, {
     tokens: options.tokens,
     keys: signingKeys,

@@ -1,6 +1,12 @@
 // Process settings from the environment (the contract's CROSSWAY_* variables),
 // validated once at start: a bad value stops the process with the variable named.
+// The CA settings are the control plane's: CROSSWAY_CA_KEY_FILE or CROSSWAY_CA_KEY (the
+// key sealing the CA private key in the store; required with etcd), and optionally an
+// operator's CA in CROSSWAY_CA_CERT_FILE + CROSSWAY_CA_PRIVATE_KEY_FILE.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { encryptionKeyFromEnv } from '@crossway/identity';
 import { storeEnvFields } from '@crossway/store';
 
 const portNumber = z.coerce.number().int().min(1).max(65535);
@@ -15,7 +21,17 @@ const settingsSchema = z.object({
   CROSSWAY_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   CROSSWAY_INSECURE_XDS: z.enum(['0', '1']).default('0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CROSSWAY_CA_CERT_FILE: z.string().min(1).optional(),
+  CROSSWAY_CA_PRIVATE_KEY_FILE: z.string().min(1).optional(),
 });
+
+/** The CA's settings: what build() and startControlPlane() get as `identity`. */
+export interface CaSettings {
+  /** Absent with the memory store when none was set: a random one per process (see identityOf). */
+  encryptionKey?: Buffer;
+  /** An operator-provided root or intermediate (PEM chain and its private key). */
+  provided?: { certificateChainPem: string; privateKeyPem: string };
+}
 
 export interface Settings {
   store: 'memory' | 'etcd';
@@ -32,9 +48,67 @@ export interface Settings {
   adminToken?: string;
   /** Dev only: serve xDS without data-plane tokens. */
   insecureXds: boolean;
+  ca: CaSettings;
 }
 
 export type SettingsResult = { ok: true; settings: Settings } | { ok: false; errors: string[] };
+
+function readPem(variable: string, path: string, errors: string[]): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    errors.push(
+      `${variable}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`,
+    );
+    return undefined;
+  }
+}
+
+function caSettings(
+  env: Record<string, string | undefined>,
+  e: z.output<typeof settingsSchema>,
+  errors: string[],
+): CaSettings {
+  const ca: CaSettings = {};
+  try {
+    const key = encryptionKeyFromEnv(env);
+    if (key !== undefined) ca.encryptionKey = key;
+    else if (e.CROSSWAY_STORE === 'etcd')
+      errors.push(
+        'CROSSWAY_CA_KEY_FILE: the CA key is required with CROSSWAY_STORE=etcd (set CROSSWAY_CA_KEY_FILE or CROSSWAY_CA_KEY to 32 bytes, base64 or hex), so every replica can open the stored CA',
+      );
+  } catch (error) {
+    errors.push(error instanceof Error ? error.message : String(error));
+  }
+  const certFile = e.CROSSWAY_CA_CERT_FILE;
+  const keyFile = e.CROSSWAY_CA_PRIVATE_KEY_FILE;
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    errors.push(
+      `${certFile === undefined ? 'CROSSWAY_CA_CERT_FILE' : 'CROSSWAY_CA_PRIVATE_KEY_FILE'}: CROSSWAY_CA_CERT_FILE and CROSSWAY_CA_PRIVATE_KEY_FILE go together`,
+    );
+  } else if (certFile !== undefined && keyFile !== undefined) {
+    const certificateChainPem = readPem('CROSSWAY_CA_CERT_FILE', certFile, errors);
+    const privateKeyPem = readPem('CROSSWAY_CA_PRIVATE_KEY_FILE', keyFile, errors);
+    if (certificateChainPem !== undefined && privateKeyPem !== undefined)
+      ca.provided = { certificateChainPem, privateKeyPem };
+  }
+  return ca;
+}
+
+/**
+ * The `identity` option of build() and startControlPlane(): with the memory store and no
+ * key, a random key for this process (the CA lives only as long as the store anyway).
+ */
+export function identityOf(ca: CaSettings): {
+  identity: { encryptionKey: Buffer; provided?: NonNullable<CaSettings['provided']> };
+  generatedKey: boolean;
+} {
+  const identity = {
+    encryptionKey: ca.encryptionKey ?? randomBytes(32),
+    ...(ca.provided === undefined ? {} : { provided: ca.provided }),
+  };
+  return { identity, generatedKey: ca.encryptionKey === undefined };
+}
 
 export function loadSettings(env: Record<string, string | undefined>): SettingsResult {
   const parsed = settingsSchema.safeParse(env);
@@ -45,6 +119,9 @@ export function loadSettings(env: Record<string, string | undefined>): SettingsR
     };
   }
   const e = parsed.data;
+  const errors: string[] = [];
+  const ca = caSettings(env, e, errors);
+  if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,
     settings: {
@@ -59,6 +136,7 @@ export function loadSettings(env: Record<string, string | undefined>): SettingsR
         e.CROSSWAY_DEMO === undefined ? e.CROSSWAY_STORE === 'memory' : e.CROSSWAY_DEMO === '1',
       logLevel: e.LOG_LEVEL,
       insecureXds: e.CROSSWAY_INSECURE_XDS === '1',
+      ca,
       ...(e.CROSSWAY_ADMIN_TOKEN === undefined ? {} : { adminToken: e.CROSSWAY_ADMIN_TOKEN }),
     },
   };

@@ -145,6 +145,32 @@ for (const [name, open] of Object.entries(backends)) {
       ).json();
       expect(stale.inSync).toBe(false);
       expect(stale.upToDate.listeners).toEqual({ sent: true, acked: false });
+
+      // Served secrets carry per-replica identity certificates: only the ACK of what was sent counts.
+      await session.put(
+        'edge-identity',
+        proxyRecord('edge-identity', 'cp-a', {
+          versions: { ...current, secrets: 'served-by-cp-a' },
+          sent: { ...current, secrets: 'served-by-cp-a' },
+        }),
+      );
+      const identity = (
+        await h.request({ method: 'GET', url: '/api/v1/proxies/edge-identity/config' })
+      ).json();
+      expect(identity.upToDate.secrets).toEqual({ sent: true, acked: true });
+      expect(identity.inSync).toBe(true);
+      await session.put(
+        'edge-secret-pending',
+        proxyRecord('edge-secret-pending', 'cp-a', {
+          versions: { ...current, secrets: 'old' },
+          sent: { ...current, secrets: 'new' },
+        }),
+      );
+      const pending = (
+        await h.request({ method: 'GET', url: '/api/v1/proxies/edge-secret-pending/config' })
+      ).json();
+      expect(pending.upToDate.secrets).toEqual({ sent: true, acked: false });
+      expect(pending.inSync).toBe(false);
       await session.close();
     });
 

@@ -3,6 +3,8 @@
 // run it in-process. main.ts wires it to the real process.
 import { Command, CommanderError, Option } from 'commander';
 import { CrosswayApiError, UnknownKindError } from '@crossway/client';
+import { DEFAULT_AGENT_DIR } from './agent/paths';
+import { agentCommand, type AgentFlags } from './commands/agent';
 import { applyCommand, diffCommand, type ApplyFlags } from './commands/apply';
 import { currentContextCommand, getContextsCommand, useContextCommand } from './commands/contexts';
 import {
@@ -228,6 +230,23 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
         syncStatusCommand(ctx, owner, flags),
       ),
     );
+
+  program
+    .command('agent')
+    .description(
+      'keep this workload’s certificate, key and trust bundle on disk for proxyless gRPC (--token: its data-plane token)',
+    )
+    .option(
+      '--dir <dir>',
+      'where identity/cert.pem, identity/key.pem and roots/ca.pem go',
+      DEFAULT_AGENT_DIR,
+    )
+    .option('--once', 'get one certificate, write the files and exit')
+    .option('--renew-fraction <f>', 'renew after this fraction of the certificate lifetime', '0.5')
+    .option('--bundle-interval <duration>', 'how often the trust bundle is fetched', '1m')
+    .option('--max-backoff <duration>', 'longest wait after repeated failures', '5m')
+    .option('-v, --verbose', 'log more')
+    .action(act((flags: AgentFlags) => agentCommand(ctx, flags, io.signal)));
 
   const token = program.command('token').description('API and data-plane tokens');
   token

@@ -4,6 +4,8 @@
 // xdsHost:xdsPort. It binds at once and serves as soon as the first snapshots are
 // built (ready() turns true then; streams opened before simply wait). The status
 // writer (status/, leader replica only) writes object status from the same builds.
+// With `identity`, the CA is loaded (or created) before anything is served and the
+// mesh identity secrets are served over SDS (identity/).
 import { hostname } from 'node:os';
 import pino, { type Logger } from 'pino';
 import { Registry } from 'prom-client';
@@ -12,6 +14,7 @@ import { startAdsServer } from './ads/index';
 import { createDataPlaneAuthenticator } from './auth/index';
 import { combineEvents } from './contracts';
 import { proxyEventLog } from './event-log';
+import { startIdentityService, type IdentityControl, type IdentityService } from './identity/index';
 import { controlPlaneMetrics } from './metrics';
 import { createProxyRegistry } from './registry/index';
 import { createSnapshotSource, type ControlPlaneSnapshotSource } from './snapshots/index';
@@ -40,6 +43,25 @@ export interface ControlPlaneOptions {
   /** Status writer tuning (tests): leader lease TTL and registry poll interval. */
   statusLeaseTtlMs?: number;
   statusIntervalMs?: number;
+  /**
+   * Mesh identity: serve crossway-identity and crossway-roots from the built-in CA
+   * (loaded from the store, or created there on first start). Without it they are
+   * named in the config but never served.
+   */
+  identity?: ControlPlaneIdentityOptions;
+}
+
+export interface ControlPlaneIdentityOptions {
+  /** 32 bytes (CROSSWAY_CA_KEY_FILE / CROSSWAY_CA_KEY): the same on every replica. */
+  encryptionKey: Buffer;
+  /** Operator-provided root or intermediate (CROSSWAY_CA_CERT_FILE + CROSSWAY_CA_PRIVATE_KEY_FILE). */
+  provided?: { certificateChainPem: string; privateKeyPem: string };
+  /** The clock of certificates and renewals (tests). */
+  now?: () => Date;
+  /** How often the CA is re-read from the store (it may be rotated elsewhere). Default 30 s. */
+  authorityPollMs?: number;
+  /** How often certificates are checked for renewal at half-life. Default 30 s. */
+  rotationCheckMs?: number;
 }
 
 export interface ControlPlane {
@@ -52,6 +74,8 @@ export interface ControlPlane {
   readonly snapshots: ControlPlaneSnapshotSource;
   /** Undefined when writeStatus is false. */
   readonly statusWriter: StatusWriter | undefined;
+  /** Undefined without options.identity: renewal and CA checks on demand, the trust bundle. */
+  readonly identity: IdentityControl | undefined;
   close(): Promise<void>;
 }
 
@@ -68,16 +92,30 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     );
   const instance = options.instance ?? `${hostname()}-${process.pid}`;
   const metrics = controlPlaneMetrics(options.registry ?? new Registry());
-  const snapshots = createSnapshotSource({
+  // The identity layer drops the certificates no group serves any more.
+  const groups: { inUse?: () => Set<string> } = {};
+  const identity: IdentityService | undefined =
+    options.identity === undefined
+      ? undefined
+      : await startIdentityService({
+          store: options.store,
+          logger,
+          encryptionKey: options.identity.encryptionKey,
+          ...pick(options.identity, ['provided', 'now', 'authorityPollMs', 'rotationCheckMs']),
+          inUse: () => groups.inUse?.() ?? new Set(),
+        });
+  const source = createSnapshotSource({
     store: options.store,
     logger: logger.child({ component: 'snapshots' }),
     ...(options.debounceMs === undefined ? {} : { debounceMs: options.debounceMs }),
     ...(options.maxDelayMs === undefined ? {} : { maxDelayMs: options.maxDelayMs }),
     onBuild: (build) => metrics.snapshotBuilt(build),
+    ...(identity === undefined ? {} : { identity }),
   });
+  groups.inUse = () => source.identitiesInUse();
   const registry = createProxyRegistry({ store: options.store, instance, logger });
   const auth = createDataPlaneAuthenticator({ store: options.store, insecure, logger });
-  const started = snapshots.start().catch((error: unknown) => {
+  const started = source.start().catch((error: unknown) => {
     logger.error({ err: error }, 'snapshot source failed to start');
   });
   let server;
@@ -85,14 +123,15 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     server = await startAdsServer({
       host: options.xdsHost ?? options.host ?? '127.0.0.1',
       port: options.xdsPort,
-      source: snapshots,
+      source,
       auth,
       events: combineEvents(registry, metrics, proxyEventLog(logger)),
       logger,
     });
   } catch (error) {
-    await snapshots.close();
+    await source.close();
     await registry.close();
+    identity?.close();
     throw error;
   }
   logger.info({ port: server.port, instance, insecure }, 'xDS server listening');
@@ -102,7 +141,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       ? undefined
       : startStatusWriter({
           store: options.store,
-          snapshots,
+          snapshots: source,
           logger,
           instance,
           ...(options.statusLeaseTtlMs === undefined
@@ -114,15 +153,29 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
         });
   return {
     port: ads.port,
-    ready: () => snapshots.ready(),
+    ready: () => source.ready(),
     whenReady: () => started,
-    snapshots,
+    snapshots: source,
     statusWriter,
+    identity: identity && {
+      checkRotation: () => identity.checkRotation(),
+      checkAuthority: () => identity.checkAuthority(),
+      trustBundle: () => identity.trustBundle(),
+      certificates: () => identity.certificates(),
+    },
     close: async () => {
+      identity?.close();
       await statusWriter?.close();
       await ads.close();
-      await snapshots.close();
+      await source.close();
       await registry.close();
     },
   };
+}
+
+/** The fields of `object` among `keys` that are set (for exactOptionalPropertyTypes). */
+function pick<T extends object, K extends keyof T>(object: T, keys: K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const key of keys) if (object[key] !== undefined) out[key] = object[key];
+  return out;
 }

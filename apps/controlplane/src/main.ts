@@ -1,5 +1,6 @@
 // `npm run start:controlplane`: the xDS server alone, on the store the CROSSWAY_*
 // settings name (the API's `npm start` runs the same control plane in its process).
+// It always serves the mesh identity (built-in CA, settings.ts for its key).
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { openStoreFromSettings } from '@crossway/store';
@@ -17,6 +18,10 @@ async function main(): Promise<void> {
   const store = openStoreFromSettings(settings);
   if (settings.store === 'memory')
     log.warn('CROSSWAY_STORE=memory: this control plane sees only its own, empty store');
+  if (settings.ca.generatedKey)
+    log.warn(
+      'embedded store: the CA key lives only in this process (set CROSSWAY_CA_KEY_FILE to keep it)',
+    );
   const plane = await startControlPlane({
     store,
     logger: log,
@@ -24,6 +29,10 @@ async function main(): Promise<void> {
     xdsHost: settings.xdsHost,
     insecure: settings.insecureXds,
     registry: new Registry(),
+    identity: {
+      encryptionKey: settings.ca.encryptionKey,
+      ...(settings.ca.provided === undefined ? {} : { provided: settings.ca.provided }),
+    },
   });
   let closing = false;
   const shutdown = async (signal: string) => {

@@ -1,6 +1,15 @@
 // The control plane's process settings (the contract's CROSSWAY_* variables it
 // reads), validated once at start: a bad value stops the process with the variable named.
+// The CA settings (loadCaSettings, also used by the API process that runs the control
+// plane beside it): CROSSWAY_CA_KEY_FILE or CROSSWAY_CA_KEY encrypts the CA key in the
+// store and must be the same on every replica, so it is required with etcd; with the
+// embedded store a random key for the process stands in. CROSSWAY_CA_CERT_FILE and
+// CROSSWAY_CA_PRIVATE_KEY_FILE (both or neither) give an operator-provided root or
+// intermediate, used when the store holds no CA yet.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { encryptionKeyFromEnv } from '@crossway/identity';
 import { storeEnvFields } from '@crossway/store';
 
 const settingsSchema = z.object({
@@ -11,6 +20,17 @@ const settingsSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
+export interface CaSettings {
+  /** 32 bytes: encrypts the CA private key in the store. */
+  encryptionKey: Buffer;
+  /** True when no key was configured (embedded store): random, for this process only. */
+  generatedKey: boolean;
+  /** Operator-provided root or intermediate (PEM). */
+  provided?: { certificateChainPem: string; privateKeyPem: string };
+}
+
+export type CaSettingsResult = { ok: true; ca: CaSettings } | { ok: false; errors: string[] };
+
 export interface ControlPlaneSettings {
   store: 'memory' | 'etcd';
   etcdEndpoints: string[];
@@ -19,20 +39,100 @@ export interface ControlPlaneSettings {
   xdsHost: string;
   insecureXds: boolean;
   logLevel: string;
+  ca: CaSettings;
 }
 
 export type ControlPlaneSettingsResult =
   { ok: true; settings: ControlPlaneSettings } | { ok: false; errors: string[] };
 
+const KEY_REQUIRED =
+  'CROSSWAY_CA_KEY_FILE: required with CROSSWAY_STORE=etcd (or CROSSWAY_CA_KEY): the key ' +
+  'that encrypts the CA key in etcd must be the same on every replica';
+
+/** A PEM file named by `variable`, or an error naming it (never the file's content). */
+function readPem(
+  env: Record<string, string | undefined>,
+  variable: string,
+  marker: RegExp,
+  what: string,
+  errors: string[],
+): string | undefined {
+  const path = env[variable];
+  if (path === undefined || path === '') return undefined;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    errors.push(`${variable}: cannot read ${path} (${code})`);
+    return undefined;
+  }
+  if (!marker.test(text)) {
+    errors.push(`${variable}: ${path} must hold ${what} in PEM`);
+    return undefined;
+  }
+  return text;
+}
+
+export function loadCaSettings(
+  env: Record<string, string | undefined>,
+  store: 'memory' | 'etcd',
+): CaSettingsResult {
+  const errors: string[] = [];
+  let key: Buffer | undefined;
+  try {
+    key = encryptionKeyFromEnv(env);
+  } catch (error) {
+    errors.push(error instanceof Error ? error.message : String(error));
+  }
+  if (key === undefined && errors.length === 0 && store === 'etcd') errors.push(KEY_REQUIRED);
+  const certificateChainPem = readPem(
+    env,
+    'CROSSWAY_CA_CERT_FILE',
+    /-----BEGIN CERTIFICATE-----/,
+    'a certificate (chain)',
+    errors,
+  );
+  const privateKeyPem = readPem(
+    env,
+    'CROSSWAY_CA_PRIVATE_KEY_FILE',
+    /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
+    'a private key',
+    errors,
+  );
+  const certSet = (env['CROSSWAY_CA_CERT_FILE'] ?? '') !== '';
+  const keySet = (env['CROSSWAY_CA_PRIVATE_KEY_FILE'] ?? '') !== '';
+  if (certSet && !keySet)
+    errors.push(
+      'CROSSWAY_CA_PRIVATE_KEY_FILE: required with CROSSWAY_CA_CERT_FILE (both or neither)',
+    );
+  if (keySet && !certSet)
+    errors.push(
+      'CROSSWAY_CA_CERT_FILE: required with CROSSWAY_CA_PRIVATE_KEY_FILE (both or neither)',
+    );
+  if (errors.length > 0) return { ok: false, errors };
+  return {
+    ok: true,
+    ca: {
+      encryptionKey: key ?? randomBytes(32),
+      generatedKey: key === undefined,
+      ...(certificateChainPem !== undefined && privateKeyPem !== undefined
+        ? { provided: { certificateChainPem, privateKeyPem } }
+        : {}),
+    },
+  };
+}
+
 export function loadControlPlaneSettings(
   env: Record<string, string | undefined>,
 ): ControlPlaneSettingsResult {
   const parsed = settingsSchema.safeParse(env);
-  if (!parsed.success)
-    return {
-      ok: false,
-      errors: parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`),
-    };
+  const ca = loadCaSettings(env, env['CROSSWAY_STORE'] === 'etcd' ? 'etcd' : 'memory');
+  const errors = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`)),
+    ...(ca.ok ? [] : ca.errors),
+  ];
+  if (!parsed.success || !ca.ok) return { ok: false, errors };
   const e = parsed.data;
   return {
     ok: true,
@@ -44,6 +144,7 @@ export function loadControlPlaneSettings(
       xdsHost: e.CROSSWAY_XDS_HOST,
       insecureXds: e.CROSSWAY_INSECURE_XDS === '1',
       logLevel: e.LOG_LEVEL,
+      ca: ca.ca,
     },
   };
 }

@@ -1,7 +1,28 @@
 // The standalone control plane's settings: the contract's defaults, and a bad
-// value named by its variable.
+// value named by its variable. The CA settings: the key that seals the CA key in the
+// store (required with etcd, random per process with the embedded store) and an
+// operator-provided CA (both files or neither).
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadControlPlaneSettings } from '../src/settings';
+import { loadCaSettings, loadControlPlaneSettings } from '../src/settings';
+
+const dir = mkdtempSync(join(tmpdir(), 'crossway-cp-settings-'));
+function file(name: string, content: string | Buffer): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+const KEY_PEM = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  .privateKey.export({ type: 'pkcs8', format: 'pem' })
+  .toString();
+const CERT_PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+
+function errorsOf(result: { ok: boolean; errors?: string[] }): string[] {
+  return result.ok ? [] : (result.errors ?? []);
+}
 
 describe('control-plane settings', () => {
   it('defaults to the embedded store and the contract xDS port, secure', () => {
@@ -15,6 +36,7 @@ describe('control-plane settings', () => {
         xdsHost: '127.0.0.1',
         insecureXds: false,
         logLevel: 'info',
+        ca: { encryptionKey: expect.any(Buffer), generatedKey: true },
       },
     });
   });
@@ -29,6 +51,82 @@ describe('control-plane settings', () => {
     if (!result.ok) {
       expect(result.errors.some((e) => e.startsWith('CROSSWAY_XDS_PORT:'))).toBe(true);
       expect(result.errors.some((e) => e.startsWith('CROSSWAY_ETCD_ENDPOINTS:'))).toBe(true);
+      expect(result.errors.some((e) => e.startsWith('CROSSWAY_CA_KEY_FILE:'))).toBe(true);
     }
+  });
+});
+
+describe('CA settings', () => {
+  it('requires CROSSWAY_CA_KEY_FILE or CROSSWAY_CA_KEY with etcd', () => {
+    const errors = errorsOf(loadControlPlaneSettings({ CROSSWAY_STORE: 'etcd' }));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^CROSSWAY_CA_KEY_FILE: .*CROSSWAY_CA_KEY\b.*every replica/);
+  });
+
+  it('gives the embedded store a random key per process', () => {
+    const a = loadCaSettings({}, 'memory');
+    const b = loadCaSettings({}, 'memory');
+    if (!a.ok || !b.ok) throw new Error('expected settings');
+    expect(a.ca.generatedKey).toBe(true);
+    expect(a.ca.encryptionKey).toHaveLength(32);
+    expect(a.ca.encryptionKey.equals(b.ca.encryptionKey)).toBe(false);
+  });
+
+  it('reads the key from CROSSWAY_CA_KEY (base64 or hex) or CROSSWAY_CA_KEY_FILE (raw)', () => {
+    const key = randomBytes(32);
+    for (const env of [
+      { CROSSWAY_CA_KEY: key.toString('base64') },
+      { CROSSWAY_CA_KEY: key.toString('hex') },
+      { CROSSWAY_CA_KEY_FILE: file('ca.key', key) },
+    ]) {
+      const result = loadControlPlaneSettings({ CROSSWAY_STORE: 'etcd', ...env });
+      if (!result.ok) throw new Error(result.errors.join('; '));
+      expect(result.settings.ca.encryptionKey.equals(key)).toBe(true);
+      expect(result.settings.ca.generatedKey).toBe(false);
+    }
+  });
+
+  it('names a malformed or unreadable key, never its value', () => {
+    const bad = 'not-a-key-value';
+    const malformed = errorsOf(loadCaSettings({ CROSSWAY_CA_KEY: bad }, 'etcd'));
+    expect(malformed).toHaveLength(1);
+    expect(malformed[0]).toContain('CROSSWAY_CA_KEY');
+    expect(malformed[0]).not.toContain(bad);
+    const missing = errorsOf(
+      loadCaSettings({ CROSSWAY_CA_KEY_FILE: join(dir, 'absent.key') }, 'memory'),
+    );
+    expect(missing[0]).toMatch(/^CROSSWAY_CA_KEY_FILE: cannot read/);
+  });
+
+  it('takes an operator-provided CA from both files, or neither', () => {
+    const cert = file('ca.crt', CERT_PEM);
+    const privateKey = file('ca-key.pem', KEY_PEM);
+    const both = loadCaSettings(
+      { CROSSWAY_CA_CERT_FILE: cert, CROSSWAY_CA_PRIVATE_KEY_FILE: privateKey },
+      'memory',
+    );
+    if (!both.ok) throw new Error(both.errors.join('; '));
+    expect(both.ca.provided).toEqual({ certificateChainPem: CERT_PEM, privateKeyPem: KEY_PEM });
+
+    expect(errorsOf(loadCaSettings({ CROSSWAY_CA_CERT_FILE: cert }, 'memory'))).toEqual([
+      'CROSSWAY_CA_PRIVATE_KEY_FILE: required with CROSSWAY_CA_CERT_FILE (both or neither)',
+    ]);
+    expect(
+      errorsOf(loadCaSettings({ CROSSWAY_CA_PRIVATE_KEY_FILE: privateKey }, 'memory')),
+    ).toEqual([
+      'CROSSWAY_CA_CERT_FILE: required with CROSSWAY_CA_PRIVATE_KEY_FILE (both or neither)',
+    ]);
+    // Swapped files: each is named, and the key's content is not echoed.
+    const swapped = errorsOf(
+      loadCaSettings(
+        { CROSSWAY_CA_CERT_FILE: privateKey, CROSSWAY_CA_PRIVATE_KEY_FILE: cert },
+        'memory',
+      ),
+    );
+    expect(swapped.map((e) => e.split(':')[0]).sort()).toEqual([
+      'CROSSWAY_CA_CERT_FILE',
+      'CROSSWAY_CA_PRIVATE_KEY_FILE',
+    ]);
+    expect(swapped.join('\n')).not.toContain(KEY_PEM.split('\n')[1]!);
   });
 });

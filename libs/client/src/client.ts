@@ -8,6 +8,7 @@ import type {
   ApiObject,
   ApplyAnswer,
   ApplyOptions,
+  SignedCertificate,
   ListOptions,
   ObjectList,
   PreviewQuery,
@@ -15,6 +16,7 @@ import type {
   ProxyInfo,
   SyncStatus,
   TokenCreate,
+  TrustBundleInfo,
   WatchEvent,
 } from './types';
 
@@ -173,6 +175,16 @@ export class CrosswayClient {
 
   createToken(request: TokenCreate): Promise<{ token: string; id: string; expiresAt: string }> {
     return this.http.json({ method: 'POST', path: '/api/v1/tokens', json: request });
+  }
+
+  /** Signs a PKCS#10 CSR (PEM) for the identity of the data-plane token this client sends. */
+  signCertificate(csrPem: string): Promise<SignedCertificate> {
+    return this.http.json({ method: 'POST', path: '/api/v1/certificates', json: { csr: csrPem } });
+  }
+
+  /** The mesh's trust bundle (any API token or data-plane token). */
+  trustBundle(): Promise<TrustBundleInfo> {
+    return this.http.json({ method: 'GET', path: '/api/v1/trust-bundle' });
   }
 
   async listTokens(): Promise<Record<string, unknown>[]> {

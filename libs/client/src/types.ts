@@ -127,6 +127,25 @@ export interface TokenCreate {
   ttl?: string;
 }
 
+/** POST /api/v1/certificates: a workload (or edge) certificate signed from a CSR. */
+export interface SignedCertificate {
+  spiffeId: string;
+  /** Leaf first, then intermediates. PEM. */
+  certificateChain: string;
+  /** Every trusted root, PEM. */
+  trustBundle: string;
+  notBefore: string;
+  notAfter: string;
+}
+
+/** GET /api/v1/trust-bundle: the roots every data plane trusts. */
+export interface TrustBundleInfo {
+  pem: string;
+  /** Changes exactly when the set of roots changes. */
+  version: string;
+  roots: { subject: string; fingerprint256: string; notAfter: string }[];
+}
+
 export interface WatchEvent {
   type: string;
   revision?: string;

@@ -5,7 +5,7 @@ import type { PolicyOutcome } from './attachment/policy-candidates';
 import { compareStrings, uniqueSorted } from './common/compare';
 import { REASONS, stampConditions, trueCondition, type ConditionDraft } from './common/conditions';
 import { idKey, nsName, type ObjectId } from './common/ids';
-import type { ObjectIndex, StoredMeta } from './common/object-index';
+import type { ObjectIndex, Stored, StoredMeta } from './common/object-index';
 import { gatewayConditions, type GatewayDraft } from './core/resolve-gateways';
 import type { ServiceDraft } from './core/resolve-services';
 import type { ObjectStatusEntry } from './resolved-types';
@@ -30,12 +30,25 @@ function entry(id: ObjectId, status: ObjectStatus): { key: string; value: Object
   return { key: idKey(id), value };
 }
 
-function simple(stored: StoredMeta<'Mesh' | 'Secret' | 'ReferenceGrant'>, what: string) {
+/**
+ * What PERMISSIVE means for proxyless gRPC servers (the contract: reported on Mesh
+ * status): gRPC cannot accept plain and mTLS on one port.
+ */
+function meshNote(mesh: Stored<'Mesh'>): string {
+  if (mesh.spec.mtls.mode !== 'PERMISSIVE') return '';
+  return (
+    '. mTLS PERMISSIVE: sidecars accept plain and mTLS; proxyless gRPC servers act as STRICT ' +
+    'when their bootstrap has the crossway-identity and crossway-roots certificate providers, ' +
+    'and as DISABLED without them'
+  );
+}
+
+function simple(stored: StoredMeta<'Mesh' | 'Secret' | 'ReferenceGrant'>, what: string, note = '') {
   const id: ObjectId =
     stored.kind === 'Mesh'
       ? { kind: stored.kind, name: stored.name }
       : { kind: stored.kind, namespace: stored.namespace, name: stored.name };
-  const conditions = [trueCondition('Accepted', REASONS.Accepted, `${what} accepted`)];
+  const conditions = [trueCondition('Accepted', REASONS.Accepted, `${what} accepted${note}`)];
   return entry(id, { conditions: stampConditions(conditions, stored.generation) });
 }
 
@@ -54,7 +67,7 @@ function shadowConditions(shadows: readonly ShadowFinding[]): Map<string, Condit
 export function resolveStatuses(inputs: StatusInputs): ObjectStatusEntry[] {
   const { index } = inputs;
   const out: { key: string; value: ObjectStatusEntry }[] = [];
-  if (index.mesh) out.push(simple(index.mesh, 'Mesh'));
+  if (index.mesh) out.push(simple(index.mesh, 'Mesh', meshNote(index.mesh)));
   for (const secret of index.secrets.values()) out.push(simple(secret, 'Secret'));
   for (const grant of index.grants) out.push(simple(grant, 'ReferenceGrant'));
 

@@ -24,6 +24,7 @@ export type {
   StoreOptions,
   TxOp,
   TxResult,
+  VersionedRecord,
   Watch,
   WatchErrorListener,
   WatchEvent,

@@ -1,6 +1,8 @@
 // Record areas: small JSON documents that are not policy objects (API token records,
 // for instance), kept beside the objects so every replica sees the same ones. No
 // metadata, no status, no watch events; keys `<prefix>/records/<area>/<id>`.
+// create() and replace() are compare-and-set writes (the key's modRevision is the
+// version), so replicas racing on one record agree on who won.
 import { StoreError } from './errors';
 import { prefixRange, type KeyLayout } from './keys';
 import type { KvBackend } from './kv';
@@ -62,6 +64,37 @@ export function recordArea<T>(
         [{ key, modRevision: entry.modRevision }],
         [{ type: 'delete', key }],
       );
+      return succeeded;
+    },
+    create: async (id, value) => {
+      checkOpen();
+      const key = keyOf(id);
+      const writes = [{ type: 'put' as const, key, value: JSON.stringify(value) }];
+      checkLimits([], writes);
+      // modRevision 0 pins the key as absent.
+      const { succeeded } = await backend.commit([{ key, modRevision: 0 }], writes);
+      return succeeded;
+    },
+    getVersioned: async (id) => {
+      checkOpen();
+      const key = keyOf(id);
+      const entry = (await backend.read([key])).entries.get(key);
+      if (entry === undefined) return undefined;
+      return { value: decode(entry.value, key), version: String(entry.modRevision) };
+    },
+    replace: async (id, version, value) => {
+      checkOpen();
+      const key = keyOf(id);
+      const modRevision = Number(version);
+      if (!/^[1-9][0-9]*$/.test(version) || !Number.isSafeInteger(modRevision)) {
+        throw new StoreError(
+          'InvalidArgument',
+          `record version "${version}" is not one getVersioned returns`,
+        );
+      }
+      const writes = [{ type: 'put' as const, key, value: JSON.stringify(value) }];
+      checkLimits([], writes);
+      const { succeeded } = await backend.commit([{ key, modRevision }], writes);
       return succeeded;
     },
     list: async () => {

@@ -134,6 +134,24 @@ export interface RecordArea<T> {
   delete(id: string): Promise<boolean>;
   /** Every record, sorted by id. */
   list(): Promise<{ id: string; value: T }[]>;
+  /**
+   * Creates the record only if it is absent (compare-and-create): true if this call
+   * created it, false if it exists (whoever wrote it).
+   */
+  create(id: string, value: T): Promise<boolean>;
+  /** The record with an opaque version for replace(), or undefined. */
+  getVersioned(id: string): Promise<VersionedRecord<T> | undefined>;
+  /**
+   * Compare-and-put: writes `value` only if the record is still at `version` (from
+   * getVersioned). True if this call wrote it; false if it changed or was deleted since.
+   */
+  replace(id: string, version: string, value: T): Promise<boolean>;
+}
+
+/** A record as read by getVersioned: its value and its current version (opaque). */
+export interface VersionedRecord<T> {
+  value: T;
+  version: string;
 }
 
 /**

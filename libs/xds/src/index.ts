@@ -96,12 +96,15 @@ export {
 } from './translate/sidecar-profile';
 export { PASSTHROUGH_CLUSTER, REGISTRY_ONLY } from './translate/sidecar-routes';
 export {
+  gatewaySpiffeId,
   inboundClusterName,
+  MESH_CERTIFICATE_SDS,
+  MESH_TRUST_BUNDLE_SDS,
   sidecarListenerName,
   sidecarOutboundTableName,
   spiffeId,
 } from './ir/names';
-export { sidecarSecretNames } from './translate/sidecar-secrets';
+export { upstreamTlsOf } from './ir/upstream-tls';
 // Proxyless gRPC (grpc-js-xds clients and xDS-enabled servers).
 export type * from './ir/proxyless-ir';
 export { buildProxylessIr, type ProxylessNode } from './ir/build-proxyless-ir';

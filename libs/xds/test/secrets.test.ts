@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import {
   buildSnapshot,
   ENVOY_TYPES,
+  MESH_CERTIFICATE_SDS,
+  MESH_TRUST_BUNDLE_SDS,
   redactSecretResources,
   referencedSecrets,
   translateSecrets,
@@ -12,12 +14,15 @@ import {
 } from '../src/index';
 import { caseInput, loadObjects, runEdge } from './support/edge-cases';
 
+/** Served by the identity layer (per proxy), never from stored Secrets. */
+const MESH_IDENTITY = [MESH_CERTIFICATE_SDS, MESH_TRUST_BUNDLE_SDS];
+
 function secretsOf(name: string): { names: string[]; objects: SecretObject[]; keys: string[] } {
   const objects = loadObjects(caseInput(name));
   const { resources } = runEdge(objects);
   const secrets = objects.flatMap((o) => (o.kind === 'Secret' ? [o] : []));
   return {
-    names: referencedSecrets(resources),
+    names: referencedSecrets(resources).filter((n) => !MESH_IDENTITY.includes(n)),
     objects: secrets,
     keys: secrets.flatMap((s) =>
       s.spec.data['tls.key'] === undefined ? [] : [s.spec.data['tls.key']],
@@ -61,9 +66,12 @@ describe('SDS secrets', () => {
   it('makes a snapshot that serves its own secrets consistent', () => {
     const objects = loadObjects(caseInput('client-validation'));
     const { resources } = runEdge(objects);
-    const { secrets } = translateSecrets(referencedSecrets(resources), mtls.objects);
-    expect(buildSnapshot({ ...resources, secrets }).problems).toEqual([]);
-    expect(buildSnapshot(resources).problems).not.toEqual([]);
+    // The edge's mesh clusters name its own identity and the trust bundle too.
+    expect(referencedSecrets(resources)).toEqual(expect.arrayContaining(MESH_IDENTITY));
+    const { secrets } = translateSecrets(mtls.names, mtls.objects);
+    const external = { externalSecrets: MESH_IDENTITY };
+    expect(buildSnapshot({ ...resources, secrets }, external).problems).toEqual([]);
+    expect(buildSnapshot(resources, external).problems).not.toEqual([]);
   });
 
   it('reports names with no usable Secret behind them', () => {

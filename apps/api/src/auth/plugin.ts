@@ -1,8 +1,16 @@
 // Authentication of every /api/v1 request, authorization checks for handlers,
-// and the audit log of writes and denials.
+// and the audit log of writes and denials. Routes whose config sets
+// `dataPlaneTokens: true` (certificates, trust bundle) also accept a data-plane
+// token; its claims are on request.dataPlane.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import {
+  DATAPLANE_TOKEN_PREFIX,
+  type DataPlaneClaims,
+  type DataPlaneTokenVerifier,
+} from '@crossway/auth';
 import { objectKey, type CrosswayObject } from '@crossway/model';
 import { ApiProblem } from '../problems';
+import { storeCall } from '../store-problems';
 import { authorize, type AccessRequest, type Principal } from './rbac';
 import { verifyToken, type TokenVerifierOptions } from './tokens';
 
@@ -12,12 +20,20 @@ export interface AuditEntry {
   target?: string;
   result: string;
   reason?: string;
+  /** More facts worth keeping (e.g. a certificate serial); never a secret. */
+  details?: Record<string, string>;
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal;
+    /** Set when a data-plane token authenticated the request (opted-in routes only). */
+    dataPlane: DataPlaneClaims | undefined;
     audit(entry: AuditEntry): void;
+  }
+  interface FastifyContextConfig {
+    /** This route also accepts data-plane tokens ("cwdp_"). */
+    dataPlaneTokens?: boolean;
   }
 }
 
@@ -26,6 +42,14 @@ const ANONYMOUS: Principal = { id: 'anonymous', role: 'viewer' };
 export interface AuthOptions extends TokenVerifierOptions {
   /** Dev only: every request is an admin. */
   disabled?: boolean;
+  /** Verifies data-plane tokens on routes that accept them. */
+  dataPlane?: DataPlaneTokenVerifier;
+}
+
+function bearerOf(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  const match = header === undefined ? null : /^Bearer\s+(\S+)$/i.exec(header);
+  return match?.[1] || undefined;
 }
 
 export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
@@ -38,12 +62,20 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
       principals.set(this, value);
     },
   });
+  const dataPlanes = new WeakMap<FastifyRequest, DataPlaneClaims>();
+  app.decorateRequest('dataPlane', {
+    getter(this: FastifyRequest) {
+      return dataPlanes.get(this);
+    },
+  });
   app.decorateRequest('audit', function (this: FastifyRequest, entry: AuditEntry) {
+    const dataPlane = this.dataPlane;
     this.log.info(
       {
         audit: {
-          actor: this.principal.id,
-          role: this.principal.role,
+          ...entry.details,
+          actor: dataPlane ? `dataplane/${dataPlane.jti}` : this.principal.id,
+          role: dataPlane ? dataPlane.role : this.principal.role,
           action: entry.action,
           object: entry.object ? `${entry.object.kind}/${objectKey(entry.object)}` : entry.target,
           source: this.ip,
@@ -55,15 +87,30 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
     );
   });
 
+  const deny = (request: FastifyRequest, reason: string): ApiProblem => {
+    request.audit({
+      action: `${request.method} ${request.routeOptions.url ?? request.url}`,
+      result: 'denied',
+      reason,
+    });
+    return new ApiProblem('Unauthorized', `token rejected: ${reason}`);
+  };
+
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/api/')) return;
+    const token = bearerOf(request);
+    const dataPlane = request.routeOptions.config.dataPlaneTokens ? options.dataPlane : undefined;
+    if (dataPlane && token?.startsWith(DATAPLANE_TOKEN_PREFIX)) {
+      const verified = await storeCall(() => dataPlane.verify(token));
+      if (!verified.ok) throw deny(request, verified.reason);
+      dataPlanes.set(request, verified.claims);
+      return;
+    }
     if (options.disabled) {
       request.principal = { id: 'insecure-dev', role: 'admin' };
       return;
     }
-    const header = request.headers.authorization;
-    const match = header === undefined ? null : /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match?.[1]) {
+    if (token === undefined) {
       request.audit({
         action: `${request.method} ${request.routeOptions.url ?? request.url}`,
         result: 'denied',
@@ -71,14 +118,13 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
       });
       throw new ApiProblem('Unauthorized', 'send "Authorization: Bearer <token>"');
     }
-    const result = await verifyToken(match[1], options);
+    const result = await verifyToken(token, options);
     if (!result.ok) {
-      request.audit({
-        action: `${request.method} ${request.routeOptions.url ?? request.url}`,
-        result: 'denied',
-        reason: result.reason,
-      });
-      throw new ApiProblem('Unauthorized', `token rejected: ${result.reason}`);
+      // An older stored "cw_" data-plane token, on a route that takes one.
+      const verified = dataPlane ? await storeCall(() => dataPlane.verify(token)) : undefined;
+      if (!verified?.ok) throw deny(request, result.reason);
+      dataPlanes.set(request, verified.claims);
+      return;
     }
     request.principal = result.principal;
   });

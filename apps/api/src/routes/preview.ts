@@ -15,7 +15,6 @@ import {
   proxylessScope,
   referencedSecrets,
   RESOURCE_KIND_ORDER,
-  sidecarSecretNames,
   translateEdge,
   translateProxyless,
   translateSidecar,
@@ -83,7 +82,7 @@ function previewSidecar(resolved: ResolvedPolicy, query: PreviewQuery): RolePrev
   );
   return {
     resources,
-    externalSecrets: sidecarSecretNames(resources),
+    externalSecrets: referencedSecrets(resources),
     unsupportedForRole: unsupportedForRole(resolved, 'sidecar', {
       services: [...new Set([service, ...reached])].sort(),
     }),

@@ -126,13 +126,18 @@ export function registerProxyRoutes(app: FastifyInstance, store: Store): void {
       if (proxy.role === 'sidecar' && proxy.workload !== undefined) query.workload = proxy.workload;
       const preview = await computePreview(store, query);
       const current = preview.versions;
+      // Secrets are not recomputed here: the control plane adds the identity
+      // certificates (issued per replica) and key material, so for them only whether
+      // the proxy ACKed what it was sent counts.
       const upToDate = Object.fromEntries(
         TYPES.map((t) => [
           t,
-          {
-            sent: proxy.sent[t] === (current[t] ?? ''),
-            acked: proxy.versions[t] === (current[t] ?? ''),
-          },
+          t === 'secrets'
+            ? { sent: true, acked: proxy.versions[t] === proxy.sent[t] }
+            : {
+                sent: proxy.sent[t] === (current[t] ?? ''),
+                acked: proxy.versions[t] === (current[t] ?? ''),
+              },
         ]),
       );
       return {
@@ -141,9 +146,7 @@ export function registerProxyRoutes(app: FastifyInstance, store: Store): void {
         versions: current,
         upToDate,
         // Every type the proxy was pushed at all is acked at the current version.
-        inSync: TYPES.every(
-          (t) => proxy.sent[t] === '' || proxy.versions[t] === (current[t] ?? ''),
-        ),
+        inSync: TYPES.every((t) => proxy.sent[t] === '' || (upToDate[t]?.acked ?? false)),
         resources: preview.resources,
         problems: preview.problems,
       };

@@ -4,9 +4,9 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseDuration } from '@crossway/model';
 import type { SyncStatus } from '@crossway/client';
 import { CliError, EXIT } from '../exit-codes';
+import { durationFlag } from '../flag-values';
 import { age, checkFormat, render, table } from '../output';
 import { limitNumber } from '../prune-safety';
 import type { RunContext } from '../run-context';
@@ -29,13 +29,6 @@ export interface SyncFlags {
   pruneLimit: string;
   prunePercent: string;
   verbose?: boolean;
-}
-
-function durationFlag(value: string, flag: string): number {
-  const ms = parseDuration(value);
-  if (ms === undefined || ms <= 0)
-    throw new CliError(`${flag} must be a duration such as 30s, 5m or 500ms`, EXIT.usage);
-  return ms;
 }
 
 /** A local repository path made absolute; anything else (a URL) as given. */

@@ -18,6 +18,10 @@
 //   only the groups whose scope they touch; any other change rebuilds every watched
 //   group (about 8 ms per distinct sidecar group). Unchanged resources keep their
 //   encoded entries either way.
+// - With an identity layer (options.identity), a group whose certificate is still
+//   being issued waits (keeps its previous snapshot, or gets none yet); when a
+//   certificate is issued or renewed, or the trust bundle changes, the groups
+//   serving it are rebuilt at once (no debounce) from the same resolved policy.
 import type { ValidatedObject } from '@crossway/model';
 import type { ResolvedPolicy } from '@crossway/policy';
 import { resolvePolicy } from '@crossway/policy';
@@ -33,9 +37,11 @@ import {
   type ChangeScope,
   type GroupScope,
 } from './affected-groups';
+import type { IdentityChange, IdentitySecretSource } from '../identity/index';
 import { buildGroup } from './build-group';
 import { EntryPool } from './entry-pool';
 import { groupKey } from './group-key';
+import type { IdentityUse } from './identity-secrets';
 import { ObjectCache } from './object-cache';
 import { proxySnapshot, type BuiltProxySnapshot } from './proxy-snapshot';
 
@@ -48,6 +54,8 @@ export interface SnapshotSourceOptions {
   maxDelayMs?: number;
   /** Called after every rebuild of the watched groups (for metrics). */
   onBuild?: (build: SnapshotBuildInfo) => void;
+  /** Serves crossway-identity and crossway-roots (without it they are named, never served). */
+  identity?: IdentitySecretSource;
 }
 
 export interface SnapshotBuildInfo {
@@ -74,6 +82,8 @@ export interface ControlPlaneSnapshotSource extends SnapshotSource {
   policy(): ResolvedPolicyView | undefined;
   /** Calls `listener` after every build that resolved the policy anew; returns an unsubscribe. */
   onPolicy(listener: (view: ResolvedPolicyView) => void): () => void;
+  /** The SPIFFE IDs whose certificates the current groups serve. */
+  identitiesInUse(): Set<string>;
   /** Counters for logs and tests. */
   stats(): { rebuilds: number; groups: number; encodes: number; pooledEntries: number };
 }
@@ -93,6 +103,8 @@ interface Group {
   scope: GroupScope | undefined;
   /** The last problem logged, so a broken policy is logged once, not per rebuild. */
   lastProblem: string | undefined;
+  /** The mesh identity secrets its last build served or waited for. */
+  identity: IdentityUse | undefined;
 }
 
 export function createSnapshotSource(options: SnapshotSourceOptions): ControlPlaneSnapshotSource {
@@ -134,8 +146,15 @@ export function createSnapshotSource(options: SnapshotSourceOptions): ControlPla
   }
 
   type Outcome =
-    | { ok: true; snapshot: BuiltProxySnapshot }
-    | { ok: false; problem: string; details: Record<string, unknown> };
+    | { ok: true; snapshot: BuiltProxySnapshot; identity: IdentityUse }
+    | {
+        ok: false;
+        problem: string;
+        details: Record<string, unknown>;
+        /** Waiting for a certificate: normal, logged at debug only. */
+        pending?: boolean;
+        identity?: IdentityUse;
+      };
   /**
    * Builds of the current resolved policy by effective key: groups that differ only in
    * locality share one build (and one snapshot object) unless locality failover is used.
@@ -149,14 +168,25 @@ export function createSnapshotSource(options: SnapshotSourceOptions): ControlPla
     if (known) return known;
     let outcome: Outcome;
     try {
-      const built = buildGroup(resolved as ResolvedPolicy, node, secrets);
+      const built = buildGroup(resolved as ResolvedPolicy, node, secrets, options.identity);
       if (!built.ok)
-        outcome = { ok: false, problem: 'target not found', details: { reason: built.reason } };
+        outcome = {
+          ok: false,
+          problem: built.pending ? 'waiting for a certificate' : 'target not found',
+          details: { reason: built.reason },
+          ...(built.pending ? { pending: true } : {}),
+          ...(built.identity ? { identity: built.identity } : {}),
+        };
       else if (built.snapshot.problems.length > 0)
         outcome = {
           ok: false,
           problem: 'snapshot is inconsistent',
-          details: { problems: built.snapshot.problems.slice(0, 10) },
+          // A problem inside a Secret may quote its content (a key): only where it is.
+          details: {
+            problems: built.snapshot.problems
+              .slice(0, 10)
+              .map((p) => (p.type === 'secrets' ? { ...p, message: '(not shown: secret)' } : p)),
+          },
         };
       else {
         if (built.missingSecrets.length > 0)
@@ -167,6 +197,7 @@ export function createSnapshotSource(options: SnapshotSourceOptions): ControlPla
         outcome = {
           ok: true,
           snapshot: proxySnapshot(built.snapshot, pool, changeSeenAt, built.proxylessIr),
+          identity: built.identity,
         };
       }
     } catch (error) {
@@ -181,9 +212,11 @@ export function createSnapshotSource(options: SnapshotSourceOptions): ControlPla
     if (!resolved) return false;
     group.scope = groupScope(resolved, group.node);
     const outcome = outcomeFor(group.node, changeSeenAt);
+    group.identity = outcome.identity;
     if (!outcome.ok) {
       const keeping = group.current ? 'keeping the previous snapshot' : 'no snapshot served yet';
-      logOnce(group, `${outcome.problem}: ${keeping}`, outcome.details);
+      if (outcome.pending) logger.debug({ group: group.key, ...outcome.details }, outcome.problem);
+      else logOnce(group, `${outcome.problem}: ${keeping}`, outcome.details);
       return false;
     }
     group.lastProblem = undefined;
@@ -236,6 +269,27 @@ export function createSnapshotSource(options: SnapshotSourceOptions): ControlPla
     }
   }
 
+  /** Rebuilds, from the current policy, the groups serving what the identity layer changed. */
+  function identityChanged(change: IdentityChange): void {
+    if (!resolved || closed) return;
+    const affected = [...groups.values()].filter(
+      (g) =>
+        (change.roots && g.identity?.roots === true) ||
+        (g.identity?.spiffeId !== undefined && change.identities.has(g.identity.spiffeId)),
+    );
+    if (affected.length === 0) return;
+    for (const group of affected) builds.delete(groupKey(group.node, usesLocality));
+    const changeSeenAt = Date.now();
+    let changed = 0;
+    for (const group of affected) if (rebuild(group, changeSeenAt)) changed++;
+    pool.sweep([...groups.values()].flatMap((g) => g.current?.allEntries ?? []));
+    logger.debug(
+      { groups: affected.length, changed, roots: change.roots, identities: [...change.identities] },
+      'snapshots rebuilt for an identity change',
+    );
+  }
+  const stopIdentity = options.identity?.onChange(identityChanged);
+
   function changeSeen(): void {
     const now = Date.now();
     pendingSince ??= now;
@@ -271,6 +325,7 @@ export function createSnapshotSource(options: SnapshotSourceOptions): ControlPla
 
     async close() {
       closed = true;
+      stopIdentity?.();
       if (timer) clearTimeout(timer);
       timer = undefined;
       await informer?.close();
@@ -290,6 +345,7 @@ export function createSnapshotSource(options: SnapshotSourceOptions): ControlPla
           current: undefined,
           scope: undefined,
           lastProblem: undefined,
+          identity: undefined,
         };
         groups.set(key, group);
         if (resolved) rebuild(group, lastChangeSeenAt);
@@ -311,6 +367,13 @@ export function createSnapshotSource(options: SnapshotSourceOptions): ControlPla
     current: (node) => groups.get(groupKey(node))?.current,
 
     policy: () => policyView,
+
+    identitiesInUse: () =>
+      new Set(
+        [...groups.values()].flatMap((g) =>
+          g.identity?.spiffeId === undefined ? [] : [g.identity.spiffeId],
+        ),
+      ),
 
     onPolicy(listener) {
       policyListeners.add(listener);

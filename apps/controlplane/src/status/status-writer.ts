@@ -76,7 +76,7 @@ export function startStatusWriter(options: StatusWriterOptions): StatusWriter {
   });
 
   async function round(force: boolean): Promise<number> {
-    if (!election.isLeader()) return 0;
+    if (closed || !election.isLeader()) return 0;
     const view = options.snapshots.policy();
     if (!view) return 0;
     const records = (await proxies.list()).map((r) => r.value);
@@ -99,7 +99,7 @@ export function startStatusWriter(options: StatusWriterOptions): StatusWriter {
       if (!object) continue; // deleted since the build: never write its status
       const status = stampTransitions(wanted.status, object.status, at);
       if (sameStatus(status, object.status)) continue;
-      if (!election.isLeader()) {
+      if (closed || !election.isLeader()) {
         complete = false;
         break;
       }
@@ -126,6 +126,8 @@ export function startStatusWriter(options: StatusWriterOptions): StatusWriter {
   }
 
   function run(force: boolean): Promise<number> {
+    // A closed writer starts nothing, also for rounds queued before close.
+    if (closed) return Promise.resolve(0);
     if (running) {
       again = true;
       return running.then(() => run(force));

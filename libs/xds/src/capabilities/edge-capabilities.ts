@@ -3,4 +3,8 @@
 // translation gaps for the edge are listed in libs/xds/README.md.
 import { SUPPORTED, uniformTable, type CapabilityTable } from './capability-types';
 
-export const EDGE_CAPABILITIES: CapabilityTable = uniformTable(SUPPORTED('Envoy'));
+export const EDGE_CAPABILITIES: CapabilityTable = uniformTable(SUPPORTED('Envoy'), {
+  'Mesh.mtls': SUPPORTED(
+    'clusters to mesh Services originate mTLS with the Gateway identity (SDS crossway-identity, crossway-roots) unless DISABLED; TLS passthrough clusters carry the client TLS as is',
+  ),
+});

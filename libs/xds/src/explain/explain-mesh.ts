@@ -3,12 +3,7 @@
 // "<host>:<port>"), is routed by the GAMMA table the caller sees, and is then
 // authorized at the receiving Service's inbound side with the caller's identity.
 import {
-  authenticationFor,
-  authorizationFor,
-  evaluateAuthorization,
-  rateLimitsFor,
   type AuthorizationVerdict,
-  type ReceiverTarget,
   type ResolvedPolicy,
   type ResolvedService,
   type RouteTableEntry,
@@ -26,11 +21,11 @@ import {
   beatenRoutes,
   envoyNames,
   explainedMatch,
-  receiverPolicies,
   responseOf,
   trafficPolicies,
 } from './explain-request';
 import type { ExplainOutcome, ExplainResult, MeshExplainRequest } from './explain-types';
+import { meshReceivers, receiversPolicies, receiverVerdicts } from './receiver-authorization';
 
 function hostWithoutPort(host: string): string {
   return host.replace(/:\d+$/, '');
@@ -115,22 +110,13 @@ export function explainMeshRequest(
     serviceAccount: caller.serviceAccount,
     spiffeId: spiffeId(trustDomain, caller.namespace, caller.serviceAccount),
   };
-  const receivers: ReceiverTarget[] = forwardTo.map((b) => {
-    const portName = resolved.services
-      .find((s) => s.namespace === b.service.namespace && s.name === b.service.name)
-      ?.ports.find((p) => p.port === b.port)?.name;
-    return { kind: 'Service', ...b.service, sectionName: portName };
+  const receivers = meshReceivers(resolved, forwardTo);
+  const verdicts = receiverVerdicts(resolved, receivers, identity, {
+    method: request.method ?? (role === 'proxyless' ? 'POST' : 'GET'),
+    path: request.path,
+    host,
+    headers: request.headers,
   });
-  const verdicts: AuthorizationVerdict[] = receivers.map((target, i) =>
-    evaluateAuthorization(authorizationFor(resolved, target), {
-      source: identity,
-      method: request.method ?? (role === 'proxyless' ? 'POST' : 'GET'),
-      path: request.path,
-      host,
-      port: forwardTo[i]?.port,
-      headers: request.headers,
-    }),
-  );
   const verdict: AuthorizationVerdict = verdicts.find((v) => v.verdict === 'DENY') ??
     verdicts[0] ?? { verdict: 'ALLOW', reason: 'Default' };
 
@@ -147,19 +133,7 @@ export function explainMeshRequest(
     };
   const policies = [
     ...trafficPolicies(resolved, context),
-    ...receivers.flatMap((target) => [
-      ...receiverPolicies(
-        resolved.authorizationPolicies.filter((p) => {
-          const set = authorizationFor(resolved, target);
-          return [...set.denies, ...set.allows].some(
-            (e) => e.policy.namespace === p.policy.namespace && e.policy.name === p.policy.name,
-          );
-        }),
-        (spec) => [`action:${spec.action}`],
-      ),
-      ...receiverPolicies(rateLimitsFor(resolved, target), () => ['limits']),
-      ...receiverPolicies(authenticationFor(resolved, target), () => ['providers']),
-    ]),
+    ...receiversPolicies(resolved, receivers),
   ];
   const unique = [
     ...new Map(policies.map((p) => [`${p.kind}/${p.namespace}/${p.name}`, p])).values(),

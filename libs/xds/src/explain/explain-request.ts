@@ -3,7 +3,8 @@
 // routing rules), then maps each Envoy name back to the objects that made it:
 // the matched route rule and the rules it beat, the TrafficPolicy fields in force
 // and where each came from, the receiving side's policies and the authorization
-// verdict, and the backends. Pure.
+// verdict (at the edge, then at each mesh backend's inbound side, which sees the
+// edge's own SPIFFE ID), and the backends. Pure.
 import {
   authenticationFor,
   authorizationFor,
@@ -26,6 +27,12 @@ import { simulateRequest, type SimulationResult } from '../simulate/simulate-req
 import { parseQuery } from '../simulate/string-match';
 import { translateEdge } from '../translate/edge-profile';
 import type { EnvoyResources } from '../translate/resources';
+import {
+  edgeIdentity,
+  meshReceivers,
+  receiversPolicies,
+  receiverVerdicts,
+} from './receiver-authorization';
 import type {
   EdgeExplainRequest,
   ExplainedMatch,
@@ -259,13 +266,23 @@ export function explainEdgeRequest(
 
   const receiver: ReceiverTarget = { kind: 'Gateway', ...listenerRef };
   const authz = authorizationFor(resolved, receiver);
-  const verdict = evaluateAuthorization(authz, {
+  const atEdge = evaluateAuthorization(authz, {
     method: request.method ?? 'GET',
     path: request.path,
     host: request.host,
     port,
     headers: request.headers,
   });
+  // Then each mesh backend's inbound side, which sees the edge's own identity (mTLS).
+  const meshSide = meshReceivers(resolved, forwardTo);
+  const inMesh = receiverVerdicts(resolved, meshSide, edgeIdentity(resolved, gateway), {
+    method: request.method ?? 'GET',
+    path: request.path,
+    host: request.host,
+    headers: request.headers,
+  });
+  const verdict =
+    atEdge.verdict === 'DENY' ? atEdge : (inMesh.find((v) => v.verdict === 'DENY') ?? atEdge);
   const policies = [
     ...trafficPolicies(resolved, context),
     ...receiverPolicies(
@@ -278,6 +295,7 @@ export function explainEdgeRequest(
     ),
     ...receiverPolicies(rateLimitsFor(resolved, receiver), () => ['limits']),
     ...receiverPolicies(authenticationFor(resolved, receiver), () => ['providers']),
+    ...receiversPolicies(resolved, meshSide),
   ];
 
   const envoy = envoyNames(sim);

@@ -1,6 +1,7 @@
 // The edge IR of one Gateway: its ready listeners grouped by port (HTTP and HTTPS
 // with virtual hosts and routes in the policy layer's order; TLS and TCP in
-// build-l4-listeners.ts), and the backends those routes use. Pure: same resolved policy, same IR.
+// build-l4-listeners.ts), and the backends those routes use, with mesh mTLS
+// from the edge's own identity. Pure: same resolved policy, same IR.
 import type {
   ReceiverTarget,
   ResolvedGateway,
@@ -12,8 +13,16 @@ import { buildBackends, clustersOfRoutes } from './build-backends';
 import { buildHttpFilterIr } from './build-http-filter-ir';
 import { buildL4Listeners, clustersOfL4Listeners } from './build-l4-listeners';
 import { buildRouteIr, type RouteSite } from './build-route-ir';
-import type { EdgeIr, IrHostSet, IrListener, IrVirtualHost } from './edge-ir';
-import { gatewayListenerName, gatewayPortName, secretName } from './names';
+import type {
+  EdgeIr,
+  IrBackend,
+  IrHostSet,
+  IrL4Listener,
+  IrListener,
+  IrVirtualHost,
+} from './edge-ir';
+import { gatewayListenerName, gatewayPortName, gatewaySpiffeId, secretName } from './names';
+import { upstreamTlsOf } from './upstream-tls';
 
 function buildVirtualHost(vhost: VirtualHost, port: number, site: RouteSite): IrVirtualHost {
   return {
@@ -148,6 +157,35 @@ function clustersOfListeners(listeners: readonly IrListener[]): Set<string> {
   );
 }
 
+/** Clusters of TLS passthrough chains: the client's TLS reaches the upstream as it is. */
+function passthroughClusters(listeners: readonly IrL4Listener[]): Set<string> {
+  const names = new Set<string>();
+  for (const listener of listeners)
+    for (const chain of listener.chains)
+      if (listener.protocol === 'TLS' && chain.tlsSecrets.length === 0)
+        for (const b of chain.backends) names.add(b.cluster);
+  return names;
+}
+
+/**
+ * Upstream TLS as sidecars originate it (upstream-tls.ts), with the edge's own
+ * identity; a cluster a passthrough chain uses gets none (one cluster, one socket).
+ */
+function withUpstreamTls(
+  resolved: ResolvedPolicy,
+  backends: IrBackend[],
+  passthrough: ReadonlySet<string>,
+): IrBackend[] {
+  return backends.map((backend) => {
+    if (passthrough.has(backend.cluster)) return backend;
+    const service = resolved.services.find(
+      (s) => s.namespace === backend.service.namespace && s.name === backend.service.name,
+    );
+    const tls = service && upstreamTlsOf(resolved, service);
+    return tls ? { ...backend, upstreamTls: tls } : backend;
+  });
+}
+
 export interface EdgeIrOptions {
   /**
    * The edge proxies' own locality (node.locality). Only locality failover reads it;
@@ -170,12 +208,18 @@ export function buildEdgeIr(
   const l4Listeners = buildL4Listeners(found, ports);
   const wanted = clustersOfListeners(listeners);
   for (const name of clustersOfL4Listeners(l4Listeners)) wanted.add(name);
+  const gatewayRef = { namespace: found.namespace, name: found.name };
   const ir: EdgeIr = {
-    gateway: { namespace: found.namespace, name: found.name },
+    gateway: gatewayRef,
+    identity: gatewaySpiffeId(resolved.mesh.spec.trustDomain, found.namespace, found.name),
     xffNumTrustedHops: found.xffNumTrustedHops,
     listeners,
     l4Listeners,
-    backends: buildBackends(resolved, wanted, { namespace: found.namespace, name: found.name }),
+    backends: withUpstreamTls(
+      resolved,
+      buildBackends(resolved, wanted, gatewayRef),
+      passthroughClusters(l4Listeners),
+    ),
   };
   if (options.locality) ir.locality = { ...options.locality };
   return ir;

@@ -18,6 +18,8 @@ import type { IrBackend, IrVirtualHost } from './common-ir';
 import {
   clusterName,
   inboundClusterName,
+  MESH_CERTIFICATE_SDS,
+  MESH_TRUST_BUNDLE_SDS,
   sidecarListenerName,
   sidecarOutboundTableName,
   spiffeId,
@@ -33,9 +35,9 @@ import { sidecarUpstreams } from './sidecar-upstreams';
 
 /** Outbound HTTP routed by Host when the Workload lists no outbound port (15001 is reserved for it). */
 export const DEFAULT_OUTBOUND_PORT = 15001;
-/** SDS names (shared with proxyless certificate providers): each proxy's stream serves its own. */
-export const SIDECAR_CERTIFICATE_SDS = 'crossway-identity';
-export const SIDECAR_TRUST_BUNDLE_SDS = 'crossway-roots';
+/** SDS names (names.ts: shared with edges and proxyless certificate providers). */
+export const SIDECAR_CERTIFICATE_SDS = MESH_CERTIFICATE_SDS;
+export const SIDECAR_TRUST_BUNDLE_SDS = MESH_TRUST_BUNDLE_SDS;
 
 export type SidecarOutboundEntry = NonNullable<WorkloadSpec['outbound']>[number];
 export type SidecarWorkloadPort = WorkloadSpec['ports'][number];

@@ -135,7 +135,20 @@ export interface IrBackend {
   endpoints: IrEndpoint[];
   /** Cluster-level TrafficPolicy fields in force at this edge. */
   policy: IrBackendPolicy;
+  /**
+   * Edge only: the cluster's upstream TLS (mesh mTLS with the Gateway's identity, or an
+   * external Service's TLS). Sidecars carry theirs on SidecarUpstream.tls, proxyless
+   * clients on ProxylessBackend.tls.
+   */
+  upstreamTls?: UpstreamTls;
 }
+
+/** How a proxy's cluster talks TLS to its upstream Service (upstream-tls.ts decides). */
+export type UpstreamTls =
+  /** Mesh mTLS: the proxy's own certificate, the trust bundle, the upstream's SPIFFE ID. */
+  | { kind: 'mesh'; sni: string; subjectAltName: string }
+  /** An external Service's own TLS: SNI and, when set, a CA Secret by SDS name. */
+  | { kind: 'external'; sni?: string; caSecret?: string };
 
 export interface IrBackendPolicy {
   /** Milliseconds. */

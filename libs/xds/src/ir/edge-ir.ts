@@ -7,6 +7,11 @@ export type * from './common-ir';
 
 export interface EdgeIr {
   gateway: { namespace: string; name: string };
+  /**
+   * The edge's SPIFFE ID ("spiffe://<td>/ns/<ns>/gateway/<name>"): the certificate the
+   * control plane serves it as SDS "crossway-identity", presented to mesh upstreams.
+   */
+  identity: string;
   xffNumTrustedHops: number;
   /** One per port, sorted by port. */
   listeners: IrListener[];
@@ -14,7 +19,11 @@ export interface EdgeIr {
   l4Listeners: IrL4Listener[];
   /** The edge proxies' own locality, when the snapshot is built for one (locality failover). */
   locality?: { region?: string; zone?: string };
-  /** Every Service port a route sends or mirrors to, sorted by cluster name. */
+  /**
+   * Every Service port a route sends or mirrors to, sorted by cluster name. Mesh
+   * Services get mTLS (`upstreamTls`) unless the Mesh disables it or a TLS passthrough
+   * chain uses the cluster (the client's own TLS goes through untouched).
+   */
   backends: IrBackend[];
 }
 

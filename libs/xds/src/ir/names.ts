@@ -50,6 +50,19 @@ export function spiffeId(trustDomain: string, namespace: string, serviceAccount:
   return `spiffe://${trustDomain}/ns/${namespace}/sa/${serviceAccount}`;
 }
 
+/** The SPIFFE ID of the edges of Gateway `gateway` (contract "Names and identity"). */
+export function gatewaySpiffeId(trustDomain: string, namespace: string, gateway: string): string {
+  return `spiffe://${trustDomain}/ns/${namespace}/gateway/${gateway}`;
+}
+
+/**
+ * SDS names of the mesh identity, fetched over ADS by sidecars and edges alike (and
+ * the proxyless certificate provider instances): each proxy's stream serves its own
+ * certificate (a workload's, or its Gateway's for an edge) and the trust bundle.
+ */
+export const MESH_CERTIFICATE_SDS = 'crossway-identity';
+export const MESH_TRUST_BUNDLE_SDS = 'crossway-roots';
+
 /** The name an xDS-enabled gRPC server requests for the address it binds (bootstrap template). */
 export const PROXYLESS_SERVER_LISTENER_TEMPLATE = 'grpc/server?xds.resource.listening_address=%s';
 

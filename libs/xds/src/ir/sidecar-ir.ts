@@ -2,7 +2,7 @@
 // serializable data free of Envoy field names. Inbound listeners to the local app,
 // outbound listeners and route tables for the Services it may reach, and the
 // upstream clusters (shared by every sidecar of one resolved policy).
-import type { IrBackend, IrHttpFilters, IrVirtualHost } from './common-ir';
+import type { IrBackend, IrHttpFilters, IrVirtualHost, UpstreamTls } from './common-ir';
 import type { IrAuthorization } from './http-filter-ir';
 
 export type MtlsMode = 'STRICT' | 'PERMISSIVE' | 'DISABLED';
@@ -72,11 +72,8 @@ export interface SidecarRouteTable {
   catchAll?: 'RegistryOnly' | 'AllowAny';
 }
 
-export type SidecarUpstreamTls =
-  /** Mesh mTLS: the workload certificate, the trust bundle, the upstream's SPIFFE ID. */
-  | { kind: 'mesh'; sni: string; subjectAltName: string }
-  /** An external Service's own TLS: SNI and, when set, a CA Secret by SDS name. */
-  | { kind: 'external'; sni?: string; caSecret?: string };
+/** Shared with edges (common-ir.ts UpstreamTls). */
+export type SidecarUpstreamTls = UpstreamTls;
 
 export interface SidecarUpstream {
   backend: IrBackend;

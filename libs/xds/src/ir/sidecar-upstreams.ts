@@ -1,34 +1,14 @@
 // The upstream clusters of the mesh as sidecars see them: one per Service port,
-// with mesh mTLS (the upstream's SPIFFE ID) or an external Service's own TLS and
-// endpoints. They do not depend on the proxy, so they are built once per resolved
-// policy and every sidecar's IR shares the same objects.
+// with mesh mTLS (the upstream's SPIFFE ID) or an external Service's own TLS
+// (upstream-tls.ts, shared with edges) and endpoints. They do not depend on the
+// proxy, so they are built once per resolved policy and every sidecar's IR
+// shares the same objects.
 import type { ResolvedPolicy, ResolvedService } from '@crossway/policy';
 import { buildBackends } from './build-backends';
 import type { IrBackend } from './common-ir';
-import { clusterName, secretName, spiffeId } from './names';
-import type { SidecarUpstream, SidecarUpstreamTls } from './sidecar-ir';
-
-function upstreamTls(
-  resolved: ResolvedPolicy,
-  service: ResolvedService,
-): SidecarUpstreamTls | undefined {
-  if (service.external) {
-    const tls = service.external.tls;
-    if (!tls) return undefined;
-    const result: SidecarUpstreamTls = { kind: 'external' };
-    if (tls.sni !== undefined) result.sni = tls.sni;
-    if (service.externalCARef) result.caSecret = secretName(service.externalCARef);
-    return result;
-  }
-  const { mtls, trustDomain } = resolved.mesh.spec;
-  // Clients always originate mTLS unless the mesh disables it (PERMISSIVE servers accept both).
-  if (mtls.mode === 'DISABLED') return undefined;
-  return {
-    kind: 'mesh',
-    sni: service.hosts[0] ?? `${service.name}.${service.namespace}`,
-    subjectAltName: spiffeId(trustDomain, service.namespace, service.serviceAccount),
-  };
-}
+import { clusterName } from './names';
+import type { SidecarUpstream } from './sidecar-ir';
+import { upstreamTlsOf } from './upstream-tls';
 
 function buildUpstream(
   resolved: ResolvedPolicy,
@@ -36,7 +16,7 @@ function buildUpstream(
   backend: IrBackend,
 ): SidecarUpstream {
   const upstream: SidecarUpstream = { backend };
-  const tls = upstreamTls(resolved, service);
+  const tls = upstreamTlsOf(resolved, service);
   if (tls) upstream.tls = tls;
   if (service.external)
     upstream.external = {

@@ -23,7 +23,9 @@ export type SimulatedAction =
   /** L4 (TLS passthrough, TCP): the connection goes to these clusters. */
   | { type: 'tcp-proxy'; clusters: SimulatedCluster[]; status?: undefined }
   /** L4: the chain has no filters, so Envoy closes the connection. */
-  | { type: 'connection-closed'; status?: undefined };
+  | { type: 'connection-closed'; status?: undefined }
+  /** The chain's TLS handshake refuses the client (peer-tls.ts): no request is read. */
+  | { type: 'tls-handshake-failed'; reason: string; status?: undefined };
 
 const REDIRECT_STATUS: Record<string, number> = {
   MOVED_PERMANENTLY: 301,

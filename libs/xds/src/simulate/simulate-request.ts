@@ -1,6 +1,7 @@
 // Runs one request description through Envoy resources the way Envoy would (Istio's
-// pilot/pkg/simulation): listener by port, filter chain by SNI, route configuration,
-// virtual host, first matching route, then its action. Pure.
+// pilot/pkg/simulation): listener by port, filter chain by SNI, the chain's TLS
+// handshake (peer-tls.ts: client certificates, the peer identity RBAC sees), route
+// configuration, virtual host, first matching route, then its action. Pure.
 import type { JsonObject } from '@crossway/protos';
 import type { EnvoyResources } from '../translate/resources';
 import { objectAt, objectsAt, stringAt, stringsAt } from './json-read';
@@ -13,6 +14,7 @@ import {
   selectFilterChain,
 } from './select-filter-chain';
 import { selectVirtualHost } from './select-virtual-host';
+import { handshake } from './peer-tls';
 import { simulateL4 } from './simulate-l4';
 import type { SimulatedToken } from './jwt';
 import {
@@ -38,7 +40,12 @@ export interface SimulatedRequest {
   /** TLS with this SNI; `tls: true` alone sends the host (without port) as SNI. */
   sni?: string;
   tls?: boolean;
-  /** Who sends it (peer SPIFFE ID, peer address), for RBAC. */
+  /**
+   * Who sends it, for RBAC: the peer address, and `principal`, the SPIFFE ID of the
+   * client certificate the client presents (with `tls`: mTLS). The principal counts
+   * only on a chain that validates client certificates; a chain that requires one
+   * refuses a TLS client without it (action tls-handshake-failed).
+   */
   source?: SimulatedSource;
   /** A bearer token as already-decoded claims, or one that fails verification; absent: none. */
   token?: SimulatedToken;
@@ -131,7 +138,8 @@ export function simulateRequest(
     ...(listenerName !== undefined ? { listener: listenerName } : {}),
   };
   const apiListener = objectAt(objectAt(listener, 'api_listener'), 'api_listener');
-  if (apiListener) return simulateHttp(resources, request, base, apiListener, false);
+  if (apiListener)
+    return simulateHttp(resources, request, base, apiListener, false, request.source);
   const tls = request.tls === true || request.sni !== undefined;
   const sni = request.sni ?? (tls ? hostWithoutPort(request.host) : undefined);
   const chain = selectFilterChain(chainsForTransport(listener, tls), sni);
@@ -141,10 +149,18 @@ export function simulateRequest(
     ...base,
     filterChain: stringAt(chain, 'name') ?? chainIndex,
   };
+  const shake = handshake(chain, { tls, certificate: request.source?.principal });
+  if (!shake.ok)
+    return { ...withChain, action: { type: 'tls-handshake-failed', reason: shake.reason } };
   const hcm = connectionManager(chain);
   // No HTTP: TLS passthrough or TCP (simulate-l4.ts).
   if (!hcm) return { ...withChain, action: simulateL4(chain, resources.clusters) };
-  return simulateHttp(resources, request, withChain, hcm, tls);
+  // RBAC sees a peer identity only from a validated client certificate.
+  const source: SimulatedSource = {
+    ...(request.source?.ip !== undefined ? { ip: request.source.ip } : {}),
+    ...(shake.principal !== undefined ? { principal: shake.principal } : {}),
+  };
+  return simulateHttp(resources, request, withChain, hcm, tls, source);
 }
 
 /** The HTTP part: route configuration, virtual host, route, HTTP filters and action. */
@@ -154,6 +170,7 @@ function simulateHttp(
   withChain: SimulationResult,
   hcm: JsonObject,
   tls: boolean,
+  source: SimulatedSource | undefined,
 ): SimulationResult {
   const { name: routeConfigName, config } = findRouteConfig(hcm, resources.routes);
   const withConfig: SimulationResult = {
@@ -181,7 +198,7 @@ function simulateHttp(
     const match = objectAt(r, 'match');
     return match !== undefined && matchRoute(match, view);
   });
-  const filterInput = { view, port: request.port, source: request.source, token: request.token };
+  const filterInput = { view, port: request.port, source, token: request.token };
   if (!route) return { ...inVhost, ...simulateHttpFilters(hcm, undefined, filterInput) };
   const routeName = stringAt(route, 'name');
   const definedClusters = new Set(resources.clusters.flatMap((c) => stringAt(c, 'name') ?? []));

@@ -56,7 +56,11 @@ function buildKind(
   return { version, resources };
 }
 
-/** Every secret an SDS config in the snapshot names, for checks with SDS served elsewhere. */
+/**
+ * Every secret an SDS config in the snapshot names (listeners: certificates, client
+ * CAs; clusters: the mesh identity and trust bundle, external CAs), for checks with
+ * SDS served elsewhere.
+ */
 export function referencedSecrets(resources: EnvoyResources): string[] {
   const found = new Set<string>();
   const visit = (value: unknown, key: string): void => {
@@ -70,6 +74,7 @@ export function referencedSecrets(resources: EnvoyResources): string[] {
     }
   };
   visit(resources.listeners, '');
+  visit(resources.clusters, '');
   return [...found].sort();
 }
 

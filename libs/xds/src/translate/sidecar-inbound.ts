@@ -10,7 +10,7 @@ import { buildHttpFilters } from './http-filters';
 import { anyOf } from './resources';
 import { networkRbacFilters } from './sidecar-network-rbac';
 import type { SidecarBuilder } from './sidecar-profile';
-import { downstreamMtls } from './sidecar-tls';
+import { downstreamMtls } from './mesh-tls';
 
 const HTTP = new Set(['http', 'http2', 'grpc']);
 

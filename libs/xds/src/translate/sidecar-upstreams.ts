@@ -8,7 +8,7 @@ import type { IrBackend } from '../ir/common-ir';
 import type { EdgeIr } from '../ir/edge-ir';
 import type { SidecarIr, SidecarUpstream } from '../ir/sidecar-ir';
 import type { SidecarBuilder } from './sidecar-profile';
-import { upstreamTls } from './sidecar-tls';
+import { upstreamTls } from './mesh-tls';
 import { translateClusters } from './translate-clusters';
 import { translateEndpoints } from './translate-endpoints';
 

@@ -1,9 +1,11 @@
 // Clusters: one per backend Service port, endpoints over EDS through ADS, with
 // the cluster-level TrafficPolicy fields (connect timeout, load balancer, circuit
-// breakers, outlier detection, health checks, upstream HTTP options).
+// breakers, outlier detection, health checks, upstream HTTP options) and, at an
+// edge, the upstream TLS (mesh mTLS with the Gateway's identity: mesh-tls.ts).
 import type { JsonObject } from '@crossway/protos';
 import type { IrBackend, IrBackendPolicy } from '../ir/edge-ir';
 import { healthChecks, httpProtocolOptions } from './cluster-options';
+import { upstreamTls } from './mesh-tls';
 import { adsConfigSource, duration, type EdgeBuilder } from './resources';
 
 export const DEFAULT_CONNECT_TIMEOUT = '5s';
@@ -64,6 +66,7 @@ export function translateCluster(backend: IrBackend): JsonObject {
   if (checks) cluster['health_checks'] = checks;
   const protocolOptions = httpProtocolOptions(backend);
   if (protocolOptions) cluster['typed_extension_protocol_options'] = protocolOptions;
+  if (backend.upstreamTls) cluster['transport_socket'] = upstreamTls(backend.upstreamTls);
   return cluster;
 }
 

@@ -9,7 +9,7 @@ import { format, resolveConfig } from 'prettier';
 import {
   buildSidecarIr,
   buildSnapshot,
-  sidecarSecretNames,
+  referencedSecrets,
   stableJson,
   translateSidecar,
   type EnvoyResources,
@@ -25,11 +25,18 @@ export interface SidecarTarget {
   workload?: string;
 }
 
-/** The demo is a case too (frontend's sidecar), read where it lives. */
+/**
+ * The demo is a case too (frontend's sidecar), read where it lives; so is the edge
+ * case edge-to-mesh-mtls (the receiving sidecar of the edge's mTLS).
+ */
 const EXTRA_CASES: Record<string, { path: string; target: SidecarTarget }> = {
   shop: {
     path: fileURLToPath(new URL('../../../../examples/shop.yaml', import.meta.url)),
     target: { service: 'shop/frontend', workload: 'frontend-1' },
+  },
+  'edge-to-mesh-mtls': {
+    path: fileURLToPath(new URL('../../testdata/edge/edge-to-mesh-mtls.in.yaml', import.meta.url)),
+    target: { service: 'shop/app', workload: 'app-1' },
   },
 };
 
@@ -120,7 +127,7 @@ export function runSidecarOn(
   const ir = buildSidecarIr(resolved, sidecarOptions(objects, target));
   if (!ir) throw new Error(`Service ${target.service} did not resolve`);
   const resources = translateSidecar(ir);
-  const snapshot = buildSnapshot(resources, { externalSecrets: sidecarSecretNames(resources) });
+  const snapshot = buildSnapshot(resources, { externalSecrets: referencedSecrets(resources) });
   return { target, ir, resources, snapshot, conditions: notableConditions(resolved) };
 }
 

@@ -27,7 +27,12 @@ export function statusOf(result: SimulationResult): number | undefined {
   const { action } = result;
   if (action.type === 'forward')
     return action.clusters.every((c) => !c.defined) ? action.clusterNotFoundStatus : 200;
-  if (action.type === 'no-listener' || action.type === 'no-filter-chain') return undefined;
+  if (
+    action.type === 'no-listener' ||
+    action.type === 'no-filter-chain' ||
+    action.type === 'tls-handshake-failed'
+  )
+    return undefined;
   return action.status;
 }
 

@@ -1,9 +1,10 @@
-// Mesh mTLS transport sockets of a sidecar: the workload certificate and the
-// trust bundle by SDS name over ADS; downstream requires a client certificate
+// Mesh mTLS transport sockets of Envoy proxies (sidecars and edges): the proxy's
+// own certificate (a workload's, or its Gateway's at an edge) and the trust bundle
+// by SDS name over ADS; downstream (sidecar inbound) requires a client certificate
 // from the trust domain, upstream checks the upstream Service's SPIFFE ID.
 import type { JsonObject } from '@crossway/protos';
-import { SIDECAR_CERTIFICATE_SDS, SIDECAR_TRUST_BUNDLE_SDS } from '../ir/build-sidecar-ir';
-import type { SidecarUpstreamTls } from '../ir/sidecar-ir';
+import type { UpstreamTls } from '../ir/common-ir';
+import { MESH_CERTIFICATE_SDS, MESH_TRUST_BUNDLE_SDS } from '../ir/names';
 import { adsConfigSource, anyOf } from './resources';
 
 function sds(name: string): JsonObject {
@@ -12,12 +13,12 @@ function sds(name: string): JsonObject {
 
 function meshTlsContext(sanMatcher: JsonObject, alpn: string[]): JsonObject {
   const context: JsonObject = {
-    tls_certificate_sds_secret_configs: [sds(SIDECAR_CERTIFICATE_SDS)],
+    tls_certificate_sds_secret_configs: [sds(MESH_CERTIFICATE_SDS)],
     combined_validation_context: {
       default_validation_context: {
         match_typed_subject_alt_names: [{ san_type: 'URI', matcher: sanMatcher }],
       },
-      validation_context_sds_secret_config: sds(SIDECAR_TRUST_BUNDLE_SDS),
+      validation_context_sds_secret_config: sds(MESH_TRUST_BUNDLE_SDS),
     },
   };
   if (alpn.length > 0) context['alpn_protocols'] = alpn;
@@ -39,7 +40,7 @@ export function downstreamMtls(trustDomain: string, http: boolean): JsonObject {
 }
 
 /** Upstream TLS: mesh mTLS to the upstream's SPIFFE ID, or an external Service's TLS. */
-export function upstreamTls(tls: SidecarUpstreamTls): JsonObject {
+export function upstreamTls(tls: UpstreamTls): JsonObject {
   const fields: JsonObject = {};
   if (tls.kind === 'mesh') {
     fields['common_tls_context'] = meshTlsContext({ exact: tls.subjectAltName }, []);
