@@ -284,6 +284,69 @@ describe.each(stores)('certificates on the %s', (_name, makeStore) => {
   });
 });
 
+describe('rotating the certificate authority', () => {
+  let env: Env;
+  beforeAll(async () => {
+    env = await startEnv(new MemoryStore());
+    await seed(env);
+  });
+  afterAll(async () => env?.close());
+
+  const rotate = (token: string, payload: unknown = {}) =>
+    env.app.inject({
+      method: 'POST',
+      url: '/api/v1/certificate-authority/rotate',
+      headers: { authorization: `Bearer ${token}` },
+      payload: payload as Record<string, unknown>,
+    });
+
+  it('is for admins only and checks the overlap', async () => {
+    const created = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      headers: { authorization: `Bearer ${ADMIN}` },
+      payload: { type: 'api', role: 'editor', ttl: '1h' },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const editor = (created.json() as { token: string }).token;
+    expect((await rotate(editor)).statusCode).toBe(403);
+    const bad = await rotate(ADMIN, { overlap: '5s' });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json().errors).toEqual([{ path: 'overlap', message: expect.any(String) }]);
+  });
+
+  it('signs with a new root from then on and keeps the old root trusted through the overlap', async () => {
+    const token = await env.token('sidecar', 'shop/a');
+    const before = (await env.post(token, { csr: (await makeCsr()).csr })).json();
+    const [oldLeaf] = certificatesOf(before.certificateChain);
+
+    const answer = await rotate(ADMIN, { overlap: '48h' });
+    expect(answer.statusCode, answer.body).toBe(200);
+    const rotated = answer.json();
+    expect(rotated.signerFingerprint).not.toBe(rotated.previousSignerFingerprint);
+    expect(rotated.trustBundle.roots).toHaveLength(2);
+
+    const after = (await env.post(token, { csr: (await makeCsr()).csr })).json();
+    const [newLeaf] = certificatesOf(after.certificateChain);
+    const [newRoot, oldRoot] = certificatesOf(after.trustBundle);
+    expect(newLeaf!.verify(newRoot!.publicKey)).toBe(true);
+    expect(newLeaf!.verify(oldRoot!.publicKey)).toBe(false);
+    // A certificate from before the rotation still chains to a root in the bundle.
+    expect(oldLeaf!.verify(oldRoot!.publicKey)).toBe(true);
+    const bundle = (
+      await env.app.inject({
+        method: 'GET',
+        url: '/api/v1/trust-bundle',
+        headers: { authorization: `Bearer ${ADMIN}` },
+      })
+    ).json();
+    expect(bundle.version).toBe(rotated.trustBundle.version);
+    expect(env.logs.some((l) => (l['audit'] as { action?: string })?.action === 'rotate-ca')).toBe(
+      true,
+    );
+  });
+});
+
 describe('certificates without a CA', () => {
   it('both routes answer 503 "the certificate authority is not configured"', async () => {
     const env = await startEnv(new MemoryStore(), false);

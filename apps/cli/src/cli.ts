@@ -14,6 +14,7 @@ import {
   proxyConfigCommand,
   type ExplainFlags,
 } from './commands/inspect';
+import { caRootsCommand, caRotateCommand } from './commands/ca';
 import { syncCommand, syncStatusCommand, type SyncFlags } from './commands/sync';
 import { deleteCommand, describeCommand, getCommand, type GetFlags } from './commands/objects';
 import {
@@ -247,6 +248,20 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     .option('--max-backoff <duration>', 'longest wait after repeated failures', '5m')
     .option('-v, --verbose', 'log more')
     .action(act((flags: AgentFlags) => agentCommand(ctx, flags, io.signal)));
+
+  const ca = program.command('ca').description('the mesh certificate authority');
+  ca.command('roots')
+    .description('the trust bundle: the signing root and any retiring ones')
+    .addOption(output())
+    .action(act((flags: { output: string }) => caRootsCommand(ctx, flags)));
+  ca.command('rotate')
+    .description('admins: a new root signs from now on; the old one stays trusted for --overlap')
+    .option(
+      '--overlap <duration>',
+      'how long the old root stays trusted (default 2 x Mesh certTTL)',
+    )
+    .addOption(output())
+    .action(act((flags: { overlap?: string; output: string }) => caRotateCommand(ctx, flags)));
 
   const token = program.command('token').description('API and data-plane tokens');
   token

@@ -15,6 +15,7 @@ import type {
   ProxyConfig,
   ProxyInfo,
   SyncStatus,
+  CaRotation,
   TokenCreate,
   TrustBundleInfo,
   WatchEvent,
@@ -185,6 +186,15 @@ export class CrosswayClient {
   /** The mesh's trust bundle (any API token or data-plane token). */
   trustBundle(): Promise<TrustBundleInfo> {
     return this.http.json({ method: 'GET', path: '/api/v1/trust-bundle' });
+  }
+
+  /** Admins: a new CA root signs from now on; the old one stays trusted for `overlap` (e.g. "48h"). */
+  rotateCertificateAuthority(overlap?: string): Promise<CaRotation> {
+    return this.http.json({
+      method: 'POST',
+      path: '/api/v1/certificate-authority/rotate',
+      json: overlap === undefined ? {} : { overlap },
+    });
   }
 
   async listTokens(): Promise<Record<string, unknown>[]> {

@@ -146,6 +146,13 @@ export interface TrustBundleInfo {
   roots: { subject: string; fingerprint256: string; notAfter: string }[];
 }
 
+/** The answer of a CA rotation. */
+export interface CaRotation {
+  signerFingerprint: string;
+  previousSignerFingerprint: string;
+  trustBundle: TrustBundleInfo;
+}
+
 export interface WatchEvent {
   type: string;
   revision?: string;

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import type { DataPlaneClaims } from '@crossway/auth';
 import {
   loadAuthority,
+  rotateAuthority,
   spiffeIdOfGateway,
   spiffeIdOfWorkload,
   type AuthorityOptions,
@@ -141,11 +142,30 @@ function bundleAnswer(authority: CertificateAuthority, now: Date) {
   };
 }
 
+/** The overlap a rotation keeps the old root for: the body's, else twice the Mesh cert TTL. */
+async function overlapOf(store: Store, body: unknown): Promise<number> {
+  const given =
+    typeof body === 'object' && body !== null
+      ? (body as Record<string, unknown>)['overlap']
+      : undefined;
+  if (given !== undefined) {
+    const ms = typeof given === 'string' ? parseDuration(given) : undefined;
+    if (ms === undefined || ms < 60_000)
+      throw new ApiProblem('Invalid', 'rotation request is invalid', [
+        { path: 'overlap', message: 'must be a duration of at least 1m, such as 48h' },
+      ]);
+    return ms;
+  }
+  const meshObject = await storeCall(() => store.get({ kind: 'Mesh', name: MESH_NAME }));
+  const mesh = meshSpec.parse(meshObject?.spec ?? {});
+  return 2 * (parseDuration(mesh.ca.certTTL) ?? 24 * 3_600_000);
+}
+
 export function registerCertificateRoutes(
   app: FastifyInstance,
   options: CertificateRouteOptions,
 ): void {
-  const current = authoritySource(options);
+  let current = authoritySource(options);
 
   app.post(
     '/api/v1/certificates',
@@ -206,6 +226,49 @@ export function registerCertificateRoutes(
     async () => {
       if (current === undefined) throw new ApiProblem('Unavailable', NOT_CONFIGURED);
       return bundleAnswer(await current(), options.now());
+    },
+  );
+
+  app.post(
+    '/api/v1/certificate-authority/rotate',
+    {
+      schema: {
+        tags: ['certificates'],
+        summary: 'Rotate the mesh CA: a new root signs from now on; the old one stays trusted',
+        description:
+          'Admins only. `overlap` (default twice Mesh spec.ca.certTTL) is how long the old root stays in the trust bundle, so certificates it signed keep working until they are renewed. Control planes push the new bundle and re-issue workload certificates within their CA poll interval.',
+        body: z.object({ overlap: z.string().optional().describe('duration, e.g. 48h') }),
+      },
+    },
+    async (request: FastifyRequest) => {
+      const { authorityOptions } = options;
+      if (current === undefined || authorityOptions === undefined)
+        throw new ApiProblem('Unavailable', NOT_CONFIGURED);
+      if (request.principal.role !== 'admin') {
+        request.audit({
+          action: 'rotate-ca',
+          target: 'certificate-authority',
+          result: 'denied',
+          reason: `role ${request.principal.role}`,
+        });
+        throw new ApiProblem('Forbidden', 'only admins rotate the certificate authority');
+      }
+      const overlapMs = await overlapOf(options.store, request.body);
+      const before = (await current()).signerFingerprint;
+      const rotated = await storeCall(() => rotateAuthority({ ...authorityOptions, overlapMs }));
+      // Serve the new authority at once from this replica.
+      current = authoritySource({ ...options, authority: rotated });
+      request.audit({
+        action: 'rotate-ca',
+        target: 'certificate-authority',
+        result: 'updated',
+        details: { from: before, to: rotated.signerFingerprint, overlap: `${overlapMs}ms` },
+      });
+      return {
+        signerFingerprint: rotated.signerFingerprint,
+        previousSignerFingerprint: before,
+        trustBundle: bundleAnswer(rotated, options.now()),
+      };
     },
   );
 }

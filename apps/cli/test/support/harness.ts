@@ -1,5 +1,6 @@
 // A real API server in-process (apps/api build() over a MemoryStore, on a free loopback
 // port, with an admin token) and the CLI run in-process against it.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -20,13 +21,17 @@ export interface Api {
   close(): Promise<void>;
 }
 
-/** The API over the given store (a fresh MemoryStore by default); close() also closes the store. */
-export async function startApi(store: Store = new MemoryStore()): Promise<Api> {
+/** The API over the given store (a fresh MemoryStore by default), with a CA when asked; close() also closes the store. */
+export async function startApi(
+  store: Store = new MemoryStore(),
+  options: { identity?: boolean } = {},
+): Promise<Api> {
   const app: FastifyInstance = await build({
     store,
     tokens: storeTokenRecords(store),
     adminToken: ADMIN_TOKEN,
     logger: false,
+    ...(options.identity ? { identity: { encryptionKey: randomBytes(32) } } : {}),
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();

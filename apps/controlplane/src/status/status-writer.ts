@@ -106,6 +106,7 @@ export function startStatusWriter(options: StatusWriterOptions): StatusWriter {
       try {
         await store.setStatus(wanted.id, status);
         written++;
+        stats.writes++; // counted as each lands, so stats agree with what readers see
       } catch (error) {
         if (error instanceof StoreError && error.code === 'NotFound') continue;
         complete = false;
@@ -116,7 +117,6 @@ export function startStatusWriter(options: StatusWriterOptions): StatusWriter {
         break;
       }
     }
-    stats.writes += written;
     if (complete) {
       lastView = view;
       lastDigest = digest;
