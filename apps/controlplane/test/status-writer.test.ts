@@ -297,6 +297,6 @@ for (const [storeName, open] of Object.entries(stores)) {
       expect((await store.get(STOREFRONT))?.metadata.resourceVersion).toBe(
         route?.metadata.resourceVersion,
       );
-    });
+    }, 20_000);
   });
 }
