@@ -125,12 +125,17 @@ export function startStatusWriter(options: StatusWriterOptions): StatusWriter {
     return written;
   }
 
+  /** sync() callers waiting for a full round that starts after the current one. */
+  let waiters: ((written: number) => void)[] = [];
+
   function run(force: boolean): Promise<number> {
     // A closed writer starts nothing, also for rounds queued before close.
     if (closed) return Promise.resolve(0);
     if (running) {
+      // A forced round (sync) must start after the current one; several share one.
+      if (force) return new Promise((resolve) => waiters.push(resolve));
       again = true;
-      return running.then(() => run(force));
+      return running;
     }
     running = round(force)
       .catch((error: unknown) => {
@@ -143,7 +148,17 @@ export function startStatusWriter(options: StatusWriterOptions): StatusWriter {
       })
       .finally(() => {
         running = undefined;
-        if (again && !closed) {
+        const waiting = waiters;
+        waiters = [];
+        if (closed) {
+          for (const resolve of waiting) resolve(0);
+        } else if (waiting.length > 0) {
+          // The forced round covers whatever a plain request asked for.
+          again = false;
+          void run(true).then((written) => {
+            for (const resolve of waiting) resolve(written);
+          });
+        } else if (again) {
           again = false;
           void run(false);
         }
@@ -175,6 +190,7 @@ export function startStatusWriter(options: StatusWriterOptions): StatusWriter {
       clearInterval(poll);
       if (debounce) clearTimeout(debounce);
       await running;
+      for (const resolve of waiters.splice(0)) resolve(0);
       await election.close();
     },
   };
