@@ -40,21 +40,24 @@ async function main(): Promise<void> {
 
   // The xDS server runs in this process too; /readyz waits for its first snapshots.
   const metrics = createMetrics({ processMetrics: true });
-  const controlPlane = await startControlPlane({
-    store,
-    logger: log,
-    xdsPort: settings.xdsPort,
-    xdsHost: settings.xdsHost,
-    insecure: settings.insecureXds,
-    registry: metrics.registry,
-    identity,
-  });
+  // CROSSWAY_EMBEDDED_CONTROLPLANE=0: the API alone, beside control planes run on their own.
+  const controlPlane = settings.embeddedControlPlane
+    ? await startControlPlane({
+        store,
+        logger: log,
+        xdsPort: settings.xdsPort,
+        xdsHost: settings.xdsHost,
+        insecure: settings.insecureXds,
+        registry: metrics.registry,
+        identity,
+      })
+    : undefined;
   const app = await build({
     store,
     tokens,
     logger: log,
     metrics,
-    synced: () => controlPlane.ready(),
+    ...(controlPlane === undefined ? {} : { synced: () => controlPlane.ready() }),
     identity,
     ...(settings.adminToken === undefined ? {} : { adminToken: settings.adminToken }),
   });
@@ -72,10 +75,12 @@ async function main(): Promise<void> {
     [
       '',
       `Crossway API listening on ${address} (store: ${settings.store})`,
-      `xDS server (ADS) listening on ${settings.xdsHost}:${controlPlane.port}` +
-        (settings.insecureXds
-          ? ' WITHOUT data-plane authentication (CROSSWAY_INSECURE_XDS=1)'
-          : ''),
+      controlPlane === undefined
+        ? 'no control plane in this process (CROSSWAY_EMBEDDED_CONTROLPLANE=0)'
+        : `xDS server (ADS) listening on ${settings.xdsHost}:${controlPlane.port}` +
+          (settings.insecureXds
+            ? ' WITHOUT data-plane authentication (CROSSWAY_INSECURE_XDS=1)'
+            : ''),
       generated
         ? `Admin token (shown once, valid 24h; set CROSSWAY_ADMIN_TOKEN to choose your own):\n  ${generated}`
         : '',
@@ -99,7 +104,7 @@ async function main(): Promise<void> {
     closing = true;
     log.info({ signal }, 'shutting down: draining requests');
     await app.close();
-    await controlPlane.close();
+    await controlPlane?.close();
     await store.close();
     process.exit(0);
   };

@@ -20,6 +20,7 @@ const settingsSchema = z.object({
   CROSSWAY_DEMO: z.enum(['0', '1']).optional(),
   CROSSWAY_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   CROSSWAY_INSECURE_XDS: z.enum(['0', '1']).default('0'),
+  CROSSWAY_EMBEDDED_CONTROLPLANE: z.enum(['0', '1']).default('1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CROSSWAY_CA_CERT_FILE: z.string().min(1).optional(),
   CROSSWAY_CA_PRIVATE_KEY_FILE: z.string().min(1).optional(),
@@ -48,6 +49,8 @@ export interface Settings {
   adminToken?: string;
   /** Dev only: serve xDS without data-plane tokens. */
   insecureXds: boolean;
+  /** Run the control plane in this process (default); false: the API alone, beside separate control planes. */
+  embeddedControlPlane: boolean;
   ca: CaSettings;
 }
 
@@ -136,6 +139,7 @@ export function loadSettings(env: Record<string, string | undefined>): SettingsR
         e.CROSSWAY_DEMO === undefined ? e.CROSSWAY_STORE === 'memory' : e.CROSSWAY_DEMO === '1',
       logLevel: e.LOG_LEVEL,
       insecureXds: e.CROSSWAY_INSECURE_XDS === '1',
+      embeddedControlPlane: e.CROSSWAY_EMBEDDED_CONTROLPLANE === '1',
       ca,
       ...(e.CROSSWAY_ADMIN_TOKEN === undefined ? {} : { adminToken: e.CROSSWAY_ADMIN_TOKEN }),
     },

@@ -28,9 +28,17 @@ describe('process settings', () => {
         loadDemo: true,
         logLevel: 'info',
         insecureXds: false,
+        embeddedControlPlane: true,
         ca: {},
       },
     });
+  });
+
+  it('CROSSWAY_EMBEDDED_CONTROLPLANE=0 runs the API alone', () => {
+    const result = loadSettings({ CROSSWAY_EMBEDDED_CONTROLPLANE: '0' });
+    expect(result.ok && result.settings.embeddedControlPlane).toBe(false);
+    const bad = loadSettings({ CROSSWAY_EMBEDDED_CONTROLPLANE: 'no' });
+    expect(!bad.ok && bad.errors[0]).toMatch(/^CROSSWAY_EMBEDDED_CONTROLPLANE:/);
   });
 
   it('reads etcd endpoints as a comma-separated list and skips the demo on etcd', () => {
