@@ -3,13 +3,33 @@
 // HTTPRoute per Service attached both to the Gateway (a hostname per Service)
 // and to the Service itself (a GAMMA producer route), and one caller Service
 // callers ("bench/client", "bench/client-2") whose dependencies scope their
-// sidecars to `dependencies` Services.
+// sidecars to `dependencies` Services. With `serviceDependencies`, every Service also
+// depends on 10-50 (min-max) others (the end-to-end bench's sidecars, bench/src/run).
 export interface SyntheticOptions {
   services: number;
   endpoints: number;
   namespaces: number;
   /** How many Services the caller ("bench/client") depends on. */
   dependencies: number;
+  /** Every Service depends on min..max others (deterministic per Service); absent: none. */
+  serviceDependencies?: { min: number; max: number };
+}
+
+/** How many Services Service `i` depends on: min..max, spread deterministically. */
+export function dependencyCount(i: number, options: SyntheticOptions): number {
+  const range = options.serviceDependencies;
+  if (range === undefined) return 0;
+  const spread = range.max - range.min + 1;
+  const hashed = Math.imul(i + 1, 2654435761) >>> 0;
+  return Math.min(range.min + (hashed % spread), options.services - 1);
+}
+
+/** The Service indexes Service `i` depends on: the next dependencyCount(i) Services, wrapping. */
+export function dependenciesOf(i: number, options: SyntheticOptions): number[] {
+  return Array.from(
+    { length: dependencyCount(i, options) },
+    (_, k) => (i + 1 + k) % options.services,
+  );
 }
 
 const API = 'crossway.dev/v1alpha1';
@@ -59,7 +79,17 @@ export function syntheticModel(options: SyntheticOptions): Record<string, unknow
       apiVersion: API,
       kind: 'Service',
       metadata: meta(name, namespace),
-      spec: { ports: [{ name: 'http', port: 8080, protocol: 'http' }] },
+      spec: {
+        ports: [{ name: 'http', port: 8080, protocol: 'http' }],
+        ...(options.serviceDependencies === undefined
+          ? {}
+          : {
+              dependencies: dependenciesOf(i, options).map((d) => ({
+                name: serviceName(d),
+                namespace: namespaceOf(d, options),
+              })),
+            }),
+      },
     });
     for (let e = 0; e < options.endpoints; e += 1)
       objects.push({

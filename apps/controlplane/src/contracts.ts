@@ -57,12 +57,25 @@ export interface ProxySnapshot {
   changeSeenAt: number;
 }
 
+/**
+ * Given with a snapshot when change tracing is on: the stream calls done() once, with
+ * the time its last response for that snapshot was written, or without one when it
+ * wrote nothing for it (superseded by a newer snapshot, nothing due, stream closed).
+ */
+export interface PushDelivery {
+  done(writtenAt?: number): void;
+}
+
 export interface SnapshotSource {
   /**
    * Calls `listener` with the node's current snapshot as soon as one exists, then
    * again after every change that alters it (latest wins; never the same content twice).
+   * `delivery` is set only when change tracing is on and the snapshot comes from a round.
    */
-  watch(node: ProxyNode, listener: (snapshot: ProxySnapshot) => void): { close(): void };
+  watch(
+    node: ProxyNode,
+    listener: (snapshot: ProxySnapshot, delivery?: PushDelivery) => void,
+  ): { close(): void };
   /** True once the first full snapshot of the store has been built. */
   ready(): boolean;
 }

@@ -5,7 +5,8 @@
 // built (ready() turns true then; streams opened before simply wait). The status
 // writer (status/, leader replica only) writes object status from the same builds.
 // With `identity`, the CA is loaded (or created) before anything is served and the
-// mesh identity secrets are served over SDS (identity/).
+// mesh identity secrets are served over SDS (identity/). With `traceChanges`, every
+// published round logs one `change-trace` line at info (snapshots/change-rounds.ts).
 import { hostname } from 'node:os';
 import pino, { type Logger } from 'pino';
 import { Registry } from 'prom-client';
@@ -17,7 +18,11 @@ import { proxyEventLog } from './event-log';
 import { startIdentityService, type IdentityControl, type IdentityService } from './identity/index';
 import { controlPlaneMetrics } from './metrics';
 import { createProxyRegistry } from './registry/index';
-import { createSnapshotSource, type ControlPlaneSnapshotSource } from './snapshots/index';
+import {
+  createSnapshotSource,
+  type ChangeTrace,
+  type ControlPlaneSnapshotSource,
+} from './snapshots/index';
 import { startStatusWriter, type StatusWriter } from './status/index';
 
 export interface ControlPlaneOptions {
@@ -49,6 +54,11 @@ export interface ControlPlaneOptions {
    * named in the config but never served.
    */
   identity?: ControlPlaneIdentityOptions;
+  /**
+   * CROSSWAY_TRACE_CHANGES=1: one info line per published round, msg "change-trace",
+   * with revision, receivedAt, debouncedAt, builtAt, sentAt (epoch ms), groups, streams.
+   */
+  traceChanges?: boolean;
 }
 
 export interface ControlPlaneIdentityOptions {
@@ -110,6 +120,9 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     ...(options.debounceMs === undefined ? {} : { debounceMs: options.debounceMs }),
     ...(options.maxDelayMs === undefined ? {} : { maxDelayMs: options.maxDelayMs }),
     onBuild: (build) => metrics.snapshotBuilt(build),
+    ...(options.traceChanges === true
+      ? { onChangeTrace: (trace: ChangeTrace) => logger.info(trace, 'change-trace') }
+      : {}),
     ...(identity === undefined ? {} : { identity }),
   });
   groups.inUse = () => source.identitiesInUse();

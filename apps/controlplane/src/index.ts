@@ -11,4 +11,8 @@ export { loadCaSettings, type CaSettings, type CaSettingsResult } from './settin
 export { controlPlaneMetrics, type ControlPlaneMetrics } from './metrics';
 export type * from './contracts';
 export { combineEvents, PUSH_ORDER, TYPE_URLS } from './contracts';
-export { createSnapshotSource, type ControlPlaneSnapshotSource } from './snapshots/index';
+export {
+  createSnapshotSource,
+  type ChangeTrace,
+  type ControlPlaneSnapshotSource,
+} from './snapshots/index';

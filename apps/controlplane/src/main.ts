@@ -1,10 +1,13 @@
 // `npm run start:controlplane`: the xDS server alone, on the store the CROSSWAY_*
 // settings name (the API's `npm start` runs the same control plane in its process).
 // It always serves the mesh identity (built-in CA, settings.ts for its key).
+// CROSSWAY_METRICS_PORT adds a /metrics endpoint with the xDS and process metrics;
+// CROSSWAY_TRACE_CHANGES=1 logs a change-trace line per published round.
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { openStoreFromSettings } from '@crossway/store';
 import { startControlPlane } from './control-plane';
+import { startMetricsServer, withProcessMetrics, type MetricsServer } from './metrics-server';
 import { loadControlPlaneSettings } from './settings';
 
 async function main(): Promise<void> {
@@ -22,23 +25,35 @@ async function main(): Promise<void> {
     log.warn(
       'embedded store: the CA key lives only in this process (set CROSSWAY_CA_KEY_FILE to keep it)',
     );
+  const registry = new Registry();
   const plane = await startControlPlane({
     store,
     logger: log,
     xdsPort: settings.xdsPort,
     xdsHost: settings.xdsHost,
     insecure: settings.insecureXds,
-    registry: new Registry(),
+    traceChanges: settings.traceChanges,
+    registry,
     identity: {
       encryptionKey: settings.ca.encryptionKey,
       ...(settings.ca.provided === undefined ? {} : { provided: settings.ca.provided }),
     },
   });
+  let metrics: MetricsServer | undefined;
+  if (settings.metricsPort !== undefined) {
+    metrics = await startMetricsServer({
+      registry: withProcessMetrics(registry),
+      host: settings.xdsHost,
+      port: settings.metricsPort,
+    });
+    log.info({ host: settings.xdsHost, port: metrics.port }, 'metrics listening on /metrics');
+  }
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     log.info({ signal }, 'shutting down');
+    await metrics?.close();
     await plane.close();
     await store.close();
     process.exit(0);

@@ -17,6 +17,8 @@ const settingsSchema = z.object({
   CROSSWAY_XDS_PORT: z.coerce.number().int().min(1).max(65535).default(18000),
   CROSSWAY_XDS_HOST: z.string().default('127.0.0.1'),
   CROSSWAY_INSECURE_XDS: z.enum(['0', '1']).default('0'),
+  CROSSWAY_TRACE_CHANGES: z.enum(['0', '1']).default('0'),
+  CROSSWAY_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -38,6 +40,10 @@ export interface ControlPlaneSettings {
   xdsPort: number;
   xdsHost: string;
   insecureXds: boolean;
+  /** CROSSWAY_TRACE_CHANGES=1: a change-trace log line per published round. */
+  traceChanges: boolean;
+  /** CROSSWAY_METRICS_PORT: serve /metrics (with process metrics) there; none by default. */
+  metricsPort?: number;
   logLevel: string;
   ca: CaSettings;
 }
@@ -143,6 +149,8 @@ export function loadControlPlaneSettings(
       xdsPort: e.CROSSWAY_XDS_PORT,
       xdsHost: e.CROSSWAY_XDS_HOST,
       insecureXds: e.CROSSWAY_INSECURE_XDS === '1',
+      traceChanges: e.CROSSWAY_TRACE_CHANGES === '1',
+      ...(e.CROSSWAY_METRICS_PORT === undefined ? {} : { metricsPort: e.CROSSWAY_METRICS_PORT }),
       logLevel: e.LOG_LEVEL,
       ca: ca.ca,
     },

@@ -35,10 +35,30 @@ describe('control-plane settings', () => {
         xdsPort: 18000,
         xdsHost: '127.0.0.1',
         insecureXds: false,
+        traceChanges: false,
         logLevel: 'info',
         ca: { encryptionKey: expect.any(Buffer), generatedKey: true },
       },
     });
+  });
+
+  it('turns change tracing and the metrics endpoint on when asked (none by default)', () => {
+    const result = loadControlPlaneSettings({
+      CROSSWAY_TRACE_CHANGES: '1',
+      CROSSWAY_METRICS_PORT: '9464',
+    });
+    if (!result.ok) throw new Error(result.errors.join('; '));
+    expect(result.settings.traceChanges).toBe(true);
+    expect(result.settings.metricsPort).toBe(9464);
+    const bad = loadControlPlaneSettings({
+      CROSSWAY_TRACE_CHANGES: 'yes',
+      CROSSWAY_METRICS_PORT: '0',
+    });
+    expect(
+      errorsOf(bad)
+        .map((e) => e.split(':')[0])
+        .sort(),
+    ).toEqual(['CROSSWAY_METRICS_PORT', 'CROSSWAY_TRACE_CHANGES']);
   });
 
   it('names each bad variable', () => {

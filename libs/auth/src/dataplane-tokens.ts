@@ -114,6 +114,8 @@ export interface DataPlaneVerifierOptions {
   now?: () => Date;
   /** How long a token record's presence (or absence) is trusted. Default 5 s. */
   revocationCacheMs?: number;
+  /** Concurrent record reads beyond which one list of all records serves them. Default 16. */
+  burstSize?: number;
 }
 
 /** Verifies signed "cwdp_" tokens (and the older stored "cw_" data-plane tokens). */
@@ -124,14 +126,49 @@ export function createDataPlaneTokenVerifier(
   const cacheMs = options.revocationCacheMs ?? 5_000;
   const presence = new Map<string, { record: TokenRecord | undefined; at: number }>();
 
+  const burstSize = options.burstSize ?? 16;
+  let inFlight = 0;
+  /** One read of every token record, shared by the verifications of a connect burst. */
+  let listing: Promise<Map<string, TokenRecord>> | undefined;
+
+  const remember = (id: string, record: TokenRecord | undefined, at: number): void => {
+    if (presence.size > 10_000) presence.clear();
+    presence.set(id, { record, at });
+  };
+
+  const listAll = (at: number): Promise<Map<string, TokenRecord>> => {
+    listing ??= options.records
+      .list()
+      .then((records) => {
+        const byId = new Map(records.map((r) => [r.id, r]));
+        for (const [id, record] of byId) remember(id, record, at);
+        return byId;
+      })
+      .finally(() => {
+        listing = undefined;
+      });
+    return listing;
+  };
+
   const recordOf = async (id: string): Promise<TokenRecord | undefined> => {
     const at = now().getTime();
     const cached = presence.get(id);
     if (cached !== undefined && at - cached.at < cacheMs) return cached.record;
-    const record = await options.records.get(id);
-    if (presence.size > 10_000) presence.clear();
-    presence.set(id, { record, at });
-    return record;
+    inFlight++;
+    try {
+      // Many proxies connecting at once (a restart, a reconnect storm): one list of the
+      // records instead of one read each. A token the list lacks (created since) is
+      // still read on its own, so a new token is never refused for being new.
+      if (listing !== undefined || inFlight > burstSize) {
+        const listed = (await listAll(at)).get(id);
+        if (listed !== undefined) return listed;
+      }
+      const record = await options.records.get(id);
+      remember(id, record, at);
+      return record;
+    } finally {
+      inFlight--;
+    }
   };
 
   const verifyStored = async (token: string): Promise<DataPlaneVerification> => {

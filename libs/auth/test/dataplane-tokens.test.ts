@@ -61,4 +61,51 @@ describe('data-plane tokens', () => {
       reason: 'unknown or revoked token',
     });
   });
+
+  it('a connect burst reads the token records once, and still accepts a token newer than that read', async () => {
+    const store = new MemoryStore();
+    stores.push(store);
+    const stored = storeTokenRecords(store);
+    const calls = { get: 0, list: 0 };
+    // The real records, counted: what the verifier asks of the store.
+    const records = {
+      ...stored,
+      get: (id: string) => {
+        calls.get++;
+        return stored.get(id);
+      },
+      list: () => {
+        calls.list++;
+        return stored.list();
+      },
+    };
+    const keys = storeSigningKeys(store);
+    const issue = async (service: string) =>
+      (
+        await issueDataPlaneToken(
+          { role: 'sidecar', service, ttlMs: 60_000, createdBy: 'test' },
+          { records: stored, keys, now: () => new Date() },
+        )
+      ).token;
+    const tokens = await Promise.all(Array.from({ length: 200 }, (_, i) => issue(`ns/s${i}`)));
+    const revoked = await issue('ns/gone');
+    const revokedId = (await stored.list()).find((r) => r.service === 'ns/gone')?.id ?? '';
+    await stored.delete(revokedId);
+
+    const verifier = createDataPlaneTokenVerifier({ records, keys });
+    const results = await Promise.all([...tokens, revoked].map((t) => verifier.verify(t)));
+    expect(results.slice(0, 200).every((r) => r.ok)).toBe(true);
+    expect(results[200]).toEqual({ ok: false, reason: 'unknown or revoked token' });
+    expect(calls.list).toBe(1);
+    // The first reads before the burst was recognised, and the revoked one (absent from the list).
+    expect(calls.get).toBeLessThanOrEqual(20);
+
+    // A token issued after the list is read on its own, even inside a burst.
+    const fresh = await issue('ns/new');
+    const burst = await Promise.all([
+      verifier.verify(fresh),
+      ...Array.from({ length: 30 }, (_, i) => verifier.verify(tokens[i] ?? '')),
+    ]);
+    expect(burst.every((r) => r.ok)).toBe(true);
+  });
 });

@@ -3,6 +3,8 @@
 // says is due. Pushes are latest-wins: while a push waits for the stream to drain,
 // newer snapshots only replace the pending one, so a slow client never blocks other
 // streams nor makes this one buffer without bound.
+// With change tracing, the PushDelivery of each snapshot is done once that snapshot's
+// responses are written, or at once when a newer snapshot replaces it unsent.
 import { status, type ServerDuplexStream } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type {
@@ -11,9 +13,11 @@ import type {
   ProxyEvents,
   ProxyNode,
   ProxySnapshot,
+  PushDelivery,
   SnapshotSource,
   XdsStreamKind,
 } from '../contracts';
+import { epochNow } from '../snapshots/change-rounds';
 import { stableNodeKey } from './node-key';
 import type { ProtocolContext, StreamProtocol } from './protocol';
 import { KNOWN_TYPES } from './resource-selection';
@@ -48,6 +52,9 @@ export class StreamSession<Request extends NodeCarrier> {
   private protocol: StreamProtocol<Request> | undefined;
   private watch: { close(): void } | undefined;
   private snapshot: ProxySnapshot | undefined;
+  /** Change tracing: the delivery of `snapshot` not pushed yet, and the one being written. */
+  private delivery: PushDelivery | undefined;
+  private writing: PushDelivery | undefined;
   private dirty = false;
   private pushing = false;
   private nonces = 0;
@@ -120,7 +127,9 @@ export class StreamSession<Request extends NodeCarrier> {
     for (const request of this.queued.splice(0)) this.process(request);
     if (this.phase !== 'active') return;
     try {
-      this.watch = this.deps.source.watch(node, (snapshot) => {
+      this.watch = this.deps.source.watch(node, (snapshot, delivery) => {
+        this.delivery?.done();
+        this.delivery = delivery;
         this.snapshot = snapshot;
         this.dirty = true;
         void this.push();
@@ -157,6 +166,8 @@ export class StreamSession<Request extends NodeCarrier> {
         const snapshot = this.snapshot;
         if (snapshot === undefined || this.protocol === undefined || this.node === undefined) break;
         const node = this.node;
+        this.writing = this.delivery;
+        this.delivery = undefined;
         let written: Promise<void> | undefined;
         for (const response of this.protocol.responses(snapshot)) {
           if (this.phase !== 'active') break;
@@ -172,6 +183,9 @@ export class StreamSession<Request extends NodeCarrier> {
         }
         // One round in flight at most: newer snapshots wait here, and only the latest goes.
         if (written) await written;
+        const writing = this.writing;
+        this.writing = undefined;
+        writing?.done(written === undefined ? undefined : epochNow());
       }
     } catch (error) {
       this.log.error({ err: error }, 'pushing xDS resources failed');
@@ -205,6 +219,10 @@ export class StreamSession<Request extends NodeCarrier> {
     this.phase = 'closed';
     this.watch?.close();
     this.watch = undefined;
+    this.delivery?.done();
+    this.writing?.done();
+    this.delivery = undefined;
+    this.writing = undefined;
     this.queued.length = 0;
     const node = this.node;
     if (wasActive && node !== undefined) {

@@ -6,5 +6,6 @@ export {
   type SnapshotBuildInfo,
   type SnapshotSourceOptions,
 } from './snapshot-source';
+export type { ChangeTrace } from './change-rounds';
 export { groupKey } from './group-key';
 export { resourceSources } from './resource-sources';

@@ -22,13 +22,17 @@
 //   being issued waits (keeps its previous snapshot, or gets none yet); when a
 //   certificate is issued or renewed, or the trust bundle changes, the groups
 //   serving it are rebuilt at once (no debounce) from the same resolved policy.
+// - Every affected group is rebuilt before any watcher is notified, so a round's
+//   build and its sends are separate phases (and the change trace can time both).
+// - With onChangeTrace, each debounced round reports its store revision and the times
+//   of its phases (change-rounds.ts); without it nothing is timed or counted.
 import type { ValidatedObject } from '@crossway/model';
 import type { ResolvedPolicy } from '@crossway/policy';
 import { resolvePolicy } from '@crossway/policy';
 import { startInformer, type Informer, type Store } from '@crossway/store';
 import type { SecretObject } from '@crossway/xds';
 import type { Logger } from 'pino';
-import type { ProxyNode, ProxySnapshot, SnapshotSource } from '../contracts';
+import type { ProxyNode, ProxySnapshot, PushDelivery, SnapshotSource } from '../contracts';
 import {
   emptyScope,
   groupAffected,
@@ -39,6 +43,7 @@ import {
 } from './affected-groups';
 import type { IdentityChange, IdentitySecretSource } from '../identity/index';
 import { buildGroup } from './build-group';
+import { epochNow, startChangeRound, type ChangeRound, type ChangeTrace } from './change-rounds';
 import { EntryPool } from './entry-pool';
 import { groupKey } from './group-key';
 import type { IdentityUse } from './identity-secrets';
@@ -56,6 +61,8 @@ export interface SnapshotSourceOptions {
   onBuild?: (build: SnapshotBuildInfo) => void;
   /** Serves crossway-identity and crossway-roots (without it they are named, never served). */
   identity?: IdentitySecretSource;
+  /** Change tracing: called once per round, after its last stream's response was written. */
+  onChangeTrace?: (trace: ChangeTrace) => void;
 }
 
 export interface SnapshotBuildInfo {
@@ -89,7 +96,7 @@ export interface ControlPlaneSnapshotSource extends SnapshotSource {
 }
 
 interface Watcher {
-  listener: (snapshot: ProxySnapshot) => void;
+  listener: (snapshot: ProxySnapshot, delivery?: PushDelivery) => void;
   last: ProxySnapshot | undefined;
 }
 
@@ -128,15 +135,28 @@ export function createSnapshotSource(options: SnapshotSourceOptions): ControlPla
   const policyListeners = new Set<(view: ResolvedPolicyView) => void>();
   let lastChangeSeenAt = Date.now();
   let rebuilds = 0;
+  const onChangeTrace = options.onChangeTrace;
+  /** Tracing only: the newest revision not yet built and when it reached the informer. */
+  let traceRevision = 0;
+  let traceReceivedAt = 0;
 
-  function deliver(watcher: Watcher, snapshot: ProxySnapshot): void {
+  function deliver(watcher: Watcher, snapshot: ProxySnapshot, round?: ChangeRound): void {
     if (watcher.last === snapshot) return;
     watcher.last = snapshot;
+    const delivery = round?.delivery();
     try {
-      watcher.listener(snapshot);
+      watcher.listener(snapshot, delivery);
     } catch (error) {
+      delivery?.done();
       logger.error({ err: error }, 'snapshot listener failed');
     }
+  }
+
+  /** Notifies the group's watchers of its current snapshot. */
+  function publish(group: Group, round?: ChangeRound): void {
+    const snapshot = group.current;
+    if (snapshot === undefined) return;
+    for (const watcher of group.watchers) deliver(watcher, snapshot, round);
   }
 
   function logOnce(group: Group, problem: string, details: Record<string, unknown>): void {
@@ -207,7 +227,7 @@ export function createSnapshotSource(options: SnapshotSourceOptions): ControlPla
     return outcome;
   }
 
-  /** Rebuilds one group; true when its snapshot changed. */
+  /** Rebuilds one group; true when its snapshot changed (its watchers are not notified yet). */
   function rebuild(group: Group, changeSeenAt: number): boolean {
     if (!resolved) return false;
     group.scope = groupScope(resolved, group.node);
@@ -222,12 +242,12 @@ export function createSnapshotSource(options: SnapshotSourceOptions): ControlPla
     group.lastProblem = undefined;
     if (group.current?.fingerprint === outcome.snapshot.fingerprint) return false;
     group.current = outcome.snapshot;
-    for (const watcher of group.watchers) deliver(watcher, outcome.snapshot);
     return true;
   }
 
   function rebuildAll(): void {
     timer = undefined;
+    const debouncedAt = onChangeTrace === undefined ? 0 : epochNow();
     const changeSeenAt = pendingSince ?? Date.now();
     pendingSince = undefined;
     const scope = pendingScope;
@@ -246,20 +266,35 @@ export function createSnapshotSource(options: SnapshotSourceOptions): ControlPla
     }
     lastChangeSeenAt = changeSeenAt;
     rebuilds++;
-    let changed = 0;
+    const changed: Group[] = [];
     let rebuilt = 0;
     for (const group of groups.values()) {
       if (!groupAffected(scope, group.node, group.current, group.scope)) continue;
       rebuilt++;
-      if (rebuild(group, changeSeenAt)) changed++;
+      if (rebuild(group, changeSeenAt)) changed.push(group);
     }
     pool.sweep([...groups.values()].flatMap((g) => g.current?.allEntries ?? []));
     const durationSeconds = (performance.now() - started) / 1000;
+    const round =
+      onChangeTrace === undefined
+        ? undefined
+        : startChangeRound(
+            {
+              revision: traceRevision,
+              receivedAt: traceReceivedAt,
+              debouncedAt,
+              builtAt: epochNow(),
+              groups: changed.length,
+            },
+            onChangeTrace,
+          );
+    for (const group of changed) publish(group, round);
+    round?.seal();
     logger.debug(
-      { groups: rebuilt, of: groups.size, changed, durationSeconds },
+      { groups: rebuilt, of: groups.size, changed: changed.length, durationSeconds },
       'snapshots rebuilt',
     );
-    options.onBuild?.({ durationSeconds, groups: rebuilt, changed });
+    options.onBuild?.({ durationSeconds, groups: rebuilt, changed: changed.length });
     for (const listener of policyListeners) {
       try {
         listener(policyView as ResolvedPolicyView);
@@ -280,11 +315,16 @@ export function createSnapshotSource(options: SnapshotSourceOptions): ControlPla
     if (affected.length === 0) return;
     for (const group of affected) builds.delete(groupKey(group.node, usesLocality));
     const changeSeenAt = Date.now();
-    let changed = 0;
-    for (const group of affected) if (rebuild(group, changeSeenAt)) changed++;
+    const changed = affected.filter((group) => rebuild(group, changeSeenAt));
     pool.sweep([...groups.values()].flatMap((g) => g.current?.allEntries ?? []));
+    for (const group of changed) publish(group);
     logger.debug(
-      { groups: affected.length, changed, roots: change.roots, identities: [...change.identities] },
+      {
+        groups: affected.length,
+        changed: changed.length,
+        roots: change.roots,
+        identities: [...change.identities],
+      },
       'snapshots rebuilt for an identity change',
     );
   }
@@ -302,16 +342,26 @@ export function createSnapshotSource(options: SnapshotSourceOptions): ControlPla
   return {
     async start() {
       informer = startInformer(store, {
-        onSync: (items) => {
+        onSync: (items, revision) => {
+          if (onChangeTrace !== undefined) {
+            traceRevision = revision;
+            traceReceivedAt = epochNow();
+          }
           cache.replace(items);
           pendingScope = { all: true };
           changeSeen();
         },
         onEvents: (events) => {
+          const receivedAt = onChangeTrace === undefined ? 0 : epochNow();
           const changed = cache.apply(events, (kind, before, after) => {
             pendingScope = widenScope(pendingScope, kind, before, after);
           });
-          if (changed) changeSeen();
+          if (!changed) return;
+          if (onChangeTrace !== undefined) {
+            traceRevision = events.at(-1)?.revision ?? traceRevision;
+            traceReceivedAt = receivedAt;
+          }
+          changeSeen();
         },
         onError: (error) =>
           logger.warn({ code: error.code, err: error.message }, 'store watch failed: retrying'),
