@@ -47,6 +47,7 @@ export {
 } from './validate/validate-message.ts';
 export {
   checkSnapshot,
+  ResourceCheckCache,
   type SnapshotCheckOptions,
   type SnapshotProblem,
   type SnapshotProblemCode,

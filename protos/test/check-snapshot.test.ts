@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import {
   checkSnapshot,
   encodeAny,
+  ResourceCheckCache,
   RESOURCE_KINDS,
   RESOURCE_TYPES,
   typeUrl,
@@ -41,6 +43,30 @@ describe('checkSnapshot', () => {
     const snapshot = baseSnapshot();
     for (const kind of RESOURCE_KINDS) snapshot[kind].push(...(testCase.add[kind] ?? []));
     expect(brief(checkSnapshot(snapshot))).toEqual(testCase.expect);
+  });
+
+  it('finds the same problems with a resource cache, filled once and reused', () => {
+    const cache = new ResourceCheckCache();
+    const keysOf = (snapshot: Snapshot) =>
+      Object.fromEntries(
+        RESOURCE_KINDS.map((k) => [
+          k,
+          snapshot[k].map((r) => createHash('sha256').update(JSON.stringify(r)).digest('hex')),
+        ]),
+      );
+    for (const round of [1, 2]) {
+      for (const testCase of cases) {
+        const snapshot = baseSnapshot();
+        for (const kind of RESOURCE_KINDS) snapshot[kind].push(...(testCase.add[kind] ?? []));
+        const cached = checkSnapshot(snapshot, { cache, contentKeys: keysOf(snapshot) });
+        expect(brief(cached), `${testCase.case} (round ${round})`).toEqual(testCase.expect);
+      }
+      // The second round adds nothing: every resource was already checked.
+      if (round === 1) expect(cache.size).toBeGreaterThan(0);
+    }
+    const size = cache.size;
+    checkSnapshot(baseSnapshot(), { cache, contentKeys: keysOf(baseSnapshot()) });
+    expect(cache.size).toBe(size);
   });
 
   it('explains a missing reference in its message', () => {

@@ -42,6 +42,42 @@ export interface SnapshotCheckOptions extends ProtoOptions {
   readonly staticClusters?: readonly string[];
   /** Secrets defined statically in the bootstrap. */
   readonly staticSecrets?: readonly string[];
+  /**
+   * Results of the per-resource work (proto conversion, PGV, local checks, references),
+   * kept across snapshots. Used only for resources with a content key in `contentKeys`.
+   */
+  readonly cache?: ResourceCheckCache;
+  /** Per kind and index: a key that changes whenever the resource's content does (a hash). */
+  readonly contentKeys?: { readonly [kind in ResourceKind]?: readonly string[] };
+}
+
+/** What checking one resource found, independent of the snapshot around it. */
+interface ResourceCheck {
+  /** Undefined when the resource is invalid (its problems say why). */
+  readonly json: JsonObject | undefined;
+  readonly problems: readonly { path: string; code: SnapshotProblemCode; message: string }[];
+  readonly local: readonly LocalProblem[];
+  readonly references: readonly Reference[];
+}
+
+/**
+ * Per-resource check results by content key: a rebuild that repeats most resources
+ * (every rebuild does) converts and validates only the new ones. Bounded: cleared
+ * when it reaches `limit` entries.
+ */
+export class ResourceCheckCache {
+  private readonly entries = new Map<string, ResourceCheck>();
+  constructor(private readonly limit = 50_000) {}
+  get(key: string): ResourceCheck | undefined {
+    return this.entries.get(key);
+  }
+  set(key: string, check: ResourceCheck): void {
+    if (this.entries.size >= this.limit) this.entries.clear();
+    this.entries.set(key, check);
+  }
+  get size(): number {
+    return this.entries.size;
+  }
 }
 
 const NAME_FIELD: Record<ResourceKind, string> = {
@@ -56,6 +92,30 @@ interface Entry {
   readonly kind: ResourceKind;
   readonly name: string;
   readonly json: JsonObject;
+  readonly check: ResourceCheck;
+}
+
+/** Converts and checks one resource on its own (the part that does not need the snapshot). */
+function checkResource(kind: ResourceKind, resource: unknown, root: protobuf.Root): ResourceCheck {
+  const problems: { path: string; code: SnapshotProblemCode; message: string }[] = [];
+  const json = canonical(kind, resource, root, (path, code, message) =>
+    problems.push({ path, code, message }),
+  );
+  const local: LocalProblem[] = [];
+  const references: Reference[] = [];
+  if (json !== undefined)
+    visitMessages(
+      root,
+      lookupMessageType(root, RESOURCE_TYPES[kind]),
+      json,
+      '',
+      (typeName, message, path) => {
+        references.push(...(REFERENCE_FIELDS.get(typeName)?.(message, path) ?? []));
+        if (typeName === RESOURCE_TYPES.routes) local.push(...checkDomains(message, path));
+        if (typeName === RESOURCE_TYPES.listeners) local.push(...checkFilterChains(message, path));
+      },
+    );
+  return { json, problems, local, references };
 }
 
 export function checkSnapshot(
@@ -68,14 +128,29 @@ export function checkSnapshot(
   // Invalid resources are reported once; references to them are not reported as missing.
   const invalid: { kind: ResourceKind; name: string }[] = [];
   for (const kind of KINDS) {
+    const keys = options.contentKeys?.[kind];
     (resources[kind] ?? []).forEach((resource, index) => {
-      const json = canonical(kind, resource, root, (path, code, message) =>
-        problems.push({ type: kind, name: nameOf(kind, resource, index), path, code, message }),
-      );
-      if (json !== undefined) {
-        entries.push({ kind, name: text(json[NAME_FIELD[kind]]) ?? `#${index}`, json });
-      } else if (!nameOf(kind, resource, index).startsWith('#')) {
-        invalid.push({ kind, name: nameOf(kind, resource, index) });
+      const name = nameOf(kind, resource, index);
+      const key = keys?.[index];
+      const cacheKey =
+        options.cache !== undefined && key !== undefined && !name.startsWith('#')
+          ? `${kind}\u0000${key}`
+          : undefined;
+      let check = cacheKey === undefined ? undefined : options.cache?.get(cacheKey);
+      if (check === undefined) {
+        check = checkResource(kind, resource, root);
+        if (cacheKey !== undefined) options.cache?.set(cacheKey, check);
+      }
+      for (const problem of check.problems) problems.push({ type: kind, name, ...problem });
+      if (check.json !== undefined) {
+        entries.push({
+          kind,
+          name: text(check.json[NAME_FIELD[kind]]) ?? `#${index}`,
+          json: check.json,
+          check,
+        });
+      } else if (!name.startsWith('#')) {
+        invalid.push({ kind, name });
       }
     });
   }
@@ -94,18 +169,8 @@ export function checkSnapshot(
   for (const entry of entries) {
     const add = (local: LocalProblem) =>
       problems.push({ type: entry.kind, name: entry.name, ...local });
-    const references: Reference[] = [];
-    visitMessages(
-      root,
-      lookupMessageType(root, RESOURCE_TYPES[entry.kind]),
-      entry.json,
-      '',
-      (typeName, message, path) => {
-        references.push(...(REFERENCE_FIELDS.get(typeName)?.(message, path) ?? []));
-        if (typeName === RESOURCE_TYPES.routes) checkDomains(message, path).forEach(add);
-        if (typeName === RESOURCE_TYPES.listeners) checkFilterChains(message, path).forEach(add);
-      },
-    );
+    entry.check.local.forEach(add);
+    const { references } = entry.check;
     for (const reference of references) {
       if (defined[reference.kind].has(reference.name)) continue;
       add({

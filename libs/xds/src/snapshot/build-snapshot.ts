@@ -1,7 +1,12 @@
 // A snapshot: per resource kind, resources sorted by name, each with a content-hash
 // version, and a kind version hashing the names and resource versions. A cluster's
 // version is folded into its endpoints' version. Checked for consistency before use.
-import { checkSnapshot, type JsonObject, type SnapshotProblem } from '@crossway/protos';
+import {
+  checkSnapshot,
+  ResourceCheckCache,
+  type JsonObject,
+  type SnapshotProblem,
+} from '@crossway/protos';
 import {
   RESOURCE_KIND_ORDER,
   type EnvoyResourceKind,
@@ -78,6 +83,13 @@ export function referencedSecrets(resources: EnvoyResources): string[] {
   return [...found].sort();
 }
 
+/**
+ * Per-resource check results by content version, shared by every snapshot this
+ * process builds: a rebuild re-checks only resources whose content changed. The
+ * problems found are the same with or without it (a test checks that).
+ */
+const resourceChecks = new ResourceCheckCache();
+
 export function buildSnapshot(resources: EnvoyResources, options: SnapshotOptions = {}): Snapshot {
   const none = new Map<string, string>();
   const listeners = buildKind('listeners', resources.listeners, none);
@@ -100,6 +112,10 @@ export function buildSnapshot(resources: EnvoyResources, options: SnapshotOption
     {
       staticSecrets: options.externalSecrets ?? [],
       staticClusters: [INVALID_BACKEND_CLUSTER, ...(options.externalClusters ?? [])],
+      cache: resourceChecks,
+      contentKeys: Object.fromEntries(
+        RESOURCE_KIND_ORDER.map((k) => [k, kinds[k].resources.map((r) => r.version)]),
+      ),
     },
   );
   return { kinds, problems };
