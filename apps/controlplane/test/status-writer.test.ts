@@ -266,8 +266,13 @@ for (const [storeName, open] of Object.entries(stores)) {
       expect(find(status?.parents?.[0]?.conditions, 'Accepted')?.observedGeneration).toBe(
         updated.metadata.generation,
       );
-      expect(b.statusWriter?.stats().writes).toBeGreaterThan(0);
-    }, 15_000);
+      // The write is visible in etcd a moment before b's own call returns and counts it.
+      const bWrites = await until(
+        async () => b.statusWriter?.stats().writes ?? 0,
+        (w) => w > 0,
+      );
+      expect(bWrites).toBeGreaterThan(0);
+    }, 20_000);
 
     it('rewrites nothing when nothing changed', async () => {
       const store = await storeWithShop();
