@@ -1,27 +1,18 @@
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '@crossway/store';
 import { build } from '../src/server';
 import { storeTokenRecords } from '../src/token-records';
-import { ADMIN, service } from './harness';
+import { ADMIN, service, capturedLogger } from './harness';
 
 describe('audit log', () => {
   it('records every write and every denied request with actor, action, object, source and result', async () => {
-    const lines: Record<string, unknown>[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        for (const line of chunk.toString().split('\n').filter(Boolean))
-          lines.push(JSON.parse(line) as Record<string, unknown>);
-        done();
-      },
-    });
+    const { logger, lines } = capturedLogger();
     const store = new MemoryStore();
     const app = await build({
       store,
       tokens: storeTokenRecords(store),
       adminToken: ADMIN,
-      logger: pino({ level: 'info' }, sink),
+      logger,
     });
     await app.inject({
       method: 'POST',

@@ -3,17 +3,15 @@
 // the answers a data plane relies on, and the audit log of each issuance.
 import 'reflect-metadata';
 import { randomBytes, webcrypto, X509Certificate } from 'node:crypto';
-import { Writable } from 'node:stream';
 import * as x509 from '@peculiar/x509';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueDataPlaneToken, storeSigningKeys } from '@crossway/auth';
 import { EtcdStore, MemoryStore, type Store } from '@crossway/store';
 import { etcdEndpointForTests, uniqueTestPrefix } from '@crossway/testing';
 import { build } from '../src/server';
 import { storeTokenRecords } from '../src/token-records';
-import { ADMIN, service } from './harness';
+import { ADMIN, service, capturedLogger } from './harness';
 
 x509.cryptoProvider.set(webcrypto);
 
@@ -54,20 +52,13 @@ interface Env {
 }
 
 async function startEnv(store: Store, withIdentity = true): Promise<Env> {
-  const logs: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n').filter(Boolean))
-        logs.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
+  const { logger, lines: logs } = capturedLogger();
   const records = storeTokenRecords(store);
   const app = await build({
     store,
     tokens: records,
     adminToken: ADMIN,
-    logger: pino({ level: 'info' }, sink),
+    logger,
     ...(withIdentity ? { identity: { encryptionKey: randomBytes(32) } } : {}),
   });
   const keys = storeSigningKeys(store);

@@ -1,11 +1,26 @@
 // Builds an API server on a fresh store for tests, with tokens for every role.
+import { Writable } from 'node:stream';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import pino, { type Logger } from 'pino';
 import { MemoryStore, type Store } from '@crossway/store';
 import { newToken, sha256Hex, type TokenRecord } from '../src/auth/tokens';
 import { build } from '../src/server';
 import { storeTokenRecords } from '../src/token-records';
 
 export const ADMIN = 'test-admin-token-0123456789';
+
+/** A pino logger at info whose JSON lines land, parsed, in `lines` (audit and leak checks). */
+export function capturedLogger(): { logger: Logger; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean))
+        lines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { logger: pino({ level: 'info' }, sink), lines };
+}
 
 export interface Harness {
   app: FastifyInstance;

@@ -1,15 +1,13 @@
 // Sync status records (GET|PUT|DELETE /api/v1/syncs[/{owner}]) on the memory store
 // and on real etcd: roundtrips, validation with field paths, who may read and write,
 // sharing between replicas and the audit log. The client's methods: libs/client/test.
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EtcdStore, MemoryStore, type Store } from '@crossway/store';
 import { etcdEndpointForTests, uniqueTestPrefix } from '@crossway/testing';
 import { build } from '../src/server';
 import type { SyncStatus } from '../src/sync-status';
 import { storeTokenRecords } from '../src/token-records';
-import { ADMIN, startHarness, type Harness } from './harness';
+import { ADMIN, startHarness, type Harness, capturedLogger } from './harness';
 
 const full = (owner: string): SyncStatus => ({
   owner,
@@ -262,20 +260,13 @@ describe('sync status records are shared and audited', () => {
   });
 
   it('writes are audit-logged with actor, object and result', async () => {
-    const lines: Record<string, unknown>[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        for (const line of chunk.toString().split('\n').filter(Boolean))
-          lines.push(JSON.parse(line) as Record<string, unknown>);
-        done();
-      },
-    });
+    const { logger, lines } = capturedLogger();
     const store = new MemoryStore();
     const app = await build({
       store,
       tokens: storeTokenRecords(store),
       adminToken: ADMIN,
-      logger: pino({ level: 'info' }, sink),
+      logger,
     });
     const headers = { authorization: `Bearer ${ADMIN}` };
     await app.inject({
