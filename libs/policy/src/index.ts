@@ -2,6 +2,7 @@
 // the status of every object from the stored model. Pure: no I/O, no clock, no
 // randomness, no reliance on input order.
 export { resolvePolicy } from './resolve-policy';
+export { withServiceEndpoints } from './patch-endpoints';
 export type * from './resolved-types';
 export type * from './routes/route-types';
 export type * from './attachment/attachment-types';

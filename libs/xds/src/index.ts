@@ -58,12 +58,20 @@ export type { CorsOutcome } from './simulate/cors';
 export {
   buildSnapshot,
   referencedSecrets,
+  checkResources,
+  kindVersion,
+  versionResource,
   type Snapshot,
   type SnapshotKind,
   type SnapshotOptions,
   type SnapshotResource,
 } from './snapshot/build-snapshot';
 export { sha256, stableJson } from './snapshot/stable-json';
+export {
+  carryOverUpstreams,
+  loadAssignmentFor,
+  type LoadAssignmentTarget,
+} from './translate/load-assignment-for';
 export {
   simulateRequest,
   type HeaderToAdd,

@@ -24,6 +24,8 @@ export type ChangeScope =
       owners: Set<string>;
       workloads: Set<string>;
       gateways: Set<string>;
+      /** Only Workloads changed: endpoints can be patched (endpoint-patch.ts). */
+      onlyWorkloads: boolean;
     };
 
 /** What a group's config depends on, as of its last build. */
@@ -42,6 +44,7 @@ export function emptyScope(): ChangeScope {
     owners: new Set(),
     workloads: new Set(),
     gateways: new Set(),
+    onlyWorkloads: true,
   };
 }
 
@@ -83,6 +86,7 @@ export function widenScope(
     return scope;
   }
   if (ROUTE_KINDS.has(kind)) {
+    scope.onlyWorkloads = false;
     for (const object of [before, after])
       for (const parent of object ? routeParents(object) : [])
         (parent.kind === 'Service' ? scope.services : scope.gateways).add(parent.key);
@@ -106,7 +110,7 @@ export function groupScope(resolved: ResolvedPolicy, node: ProxyNode): GroupScop
 }
 
 /** "outbound|<port>||<name>.<namespace>" -> "namespace/name". */
-function serviceOfCluster(cluster: string): string | undefined {
+export function serviceOfCluster(cluster: string): string | undefined {
   const match = /^outbound\|\d+\|\|([^.|]+)\.([^.|]+)$/.exec(cluster);
   return match ? `${match[2]}/${match[1]}` : undefined;
 }
@@ -134,10 +138,24 @@ export function groupAffected(
     if (scope.services === 'every') return change.services.size > 0;
     if (intersects(change.services, scope.services)) return true;
   }
-  const endpoints = current.types.get(TYPE_URLS.endpoints);
-  for (const name of endpoints?.entries.keys() ?? []) {
-    const service = serviceOfCluster(name);
-    if (service !== undefined && change.services.has(service)) return true;
-  }
+  const services = endpointServices(current);
+  for (const service of change.services) if (services.has(service)) return true;
   return false;
+}
+
+const endpointServicesOf = new WeakMap<ProxySnapshot, ReadonlySet<string>>();
+
+/** The Services whose endpoints a snapshot holds (once per snapshot object). */
+function endpointServices(snapshot: ProxySnapshot): ReadonlySet<string> {
+  let services = endpointServicesOf.get(snapshot);
+  if (!services) {
+    const found = new Set<string>();
+    for (const name of snapshot.types.get(TYPE_URLS.endpoints)?.entries.keys() ?? []) {
+      const service = serviceOfCluster(name);
+      if (service !== undefined) found.add(service);
+    }
+    services = found;
+    endpointServicesOf.set(snapshot, services);
+  }
+  return services;
 }

@@ -29,7 +29,21 @@ export class EntryPool {
   sweep(live: Iterable<SnapshotEntry>): void {
     const keep = new Set(live);
     for (const [key, entry] of this.entries) if (!keep.has(entry)) this.entries.delete(key);
+    this.liveAfterSweep = this.entries.size;
   }
+
+  /**
+   * Sweeps only once the pool has grown by half (and 1,000 entries) since the last
+   * sweep: listing every live entry of every group each round costs more than a
+   * small endpoint change itself. Entries no snapshot holds are kept until then
+   * (encoded bytes only; no snapshot serves them).
+   */
+  sweepWhenGrown(live: () => Iterable<SnapshotEntry>): void {
+    if (this.entries.size <= this.liveAfterSweep * 1.5 + 1000) return;
+    this.sweep(live());
+  }
+
+  private liveAfterSweep = 0;
 
   /** How many resources were encoded so far (for tests and build logs). */
   encodeCount(): number {

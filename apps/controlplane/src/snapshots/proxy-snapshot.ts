@@ -2,9 +2,18 @@
 // encoded entry (EntryPool), per-type versions as buildSnapshot computed them,
 // proxyless server Listeners encoded on demand when asked for by name, and the
 // objects behind each resource for NACK reports.
-import type { JsonObject } from '@crossway/protos';
+//
+// Decisions:
+// - No resource JSON is kept per group: the objects behind a resource (NACKs only)
+//   are read from its encoded entry when asked for. A group holds its entries,
+//   which every group with the same resource version shares.
+// - withEndpoints() replaces some ClusterLoadAssignments of a snapshot (Workload-
+//   only changes): the new endpoint type version is computed as buildSnapshot would
+//   (kindVersion), so a patched snapshot equals a full rebuild, fingerprint included.
+import { decodeAny, toProto3Json } from '@crossway/protos';
 import {
   ENVOY_TYPES,
+  kindVersion,
   parseServerListenerName,
   proxylessServerListener,
   RESOURCE_KIND_ORDER,
@@ -12,6 +21,7 @@ import {
   stableJson,
   type ProxylessIr,
   type Snapshot,
+  type SnapshotResource,
 } from '@crossway/xds';
 import { TYPE_URLS, type ProxySnapshot, type SnapshotEntry, type TypeSnapshot } from '../contracts';
 import type { EntryPool } from './entry-pool';
@@ -33,28 +43,25 @@ export interface BuiltProxySnapshot extends ProxySnapshot {
    * (server Listeners asked for by name are not among the types).
    */
   readonly fingerprint: string;
+  /** Proxyless only: its IR (server Listeners are built from it on demand). */
+  readonly proxylessIr: ProxylessIr | undefined;
 }
 
-export function proxySnapshot(
-  built: Snapshot,
+function sourcesOf(entry: SnapshotEntry | undefined, name: string): string[] {
+  if (!entry) return resourceSources(name, undefined);
+  try {
+    return resourceSources(name, toProto3Json(decodeAny(entry.any).message));
+  } catch {
+    return resourceSources(name, undefined);
+  }
+}
+
+function assemble(
+  types: Map<string, TypeSnapshot>,
   pool: EntryPool,
   changeSeenAt: number,
   proxylessIr: ProxylessIr | undefined,
 ): BuiltProxySnapshot {
-  const types = new Map<string, TypeSnapshot>();
-  const resources = new Map<string, JsonObject>();
-  const allEntries: SnapshotEntry[] = [];
-  for (const kind of RESOURCE_KIND_ORDER) {
-    const typeUrl = TYPE_URL_OF_KIND[kind];
-    const entries = new Map<string, SnapshotEntry>();
-    for (const r of built.kinds[kind].resources) {
-      const entry = pool.entry(ENVOY_TYPES[kind], r.name, r.version, r.resource);
-      entries.set(r.name, entry);
-      allEntries.push(entry);
-      resources.set(`${typeUrl}\u0000${r.name}`, r.resource);
-    }
-    types.set(typeUrl, { version: built.kinds[kind].version, entries });
-  }
   // Server Listeners by requested name: built on demand, cached for this snapshot.
   const onDemand = new Map<string, SnapshotEntry | undefined>();
   const lookup = (typeUrl: string, name: string): SnapshotEntry | undefined => {
@@ -67,7 +74,6 @@ export function proxySnapshot(
       if (listener) {
         const version = sha256(stableJson(listener));
         entry = pool.entry(ENVOY_TYPES.listeners, name, version, listener);
-        resources.set(`${typeUrl}\u0000${name}`, listener);
       }
     }
     onDemand.set(name, entry);
@@ -76,14 +82,51 @@ export function proxySnapshot(
   return {
     types,
     lookup,
-    sources: (typeUrl, name) => resourceSources(name, resources.get(`${typeUrl}\u0000${name}`)),
+    sources: (typeUrl, name) => sourcesOf(lookup(typeUrl, name), name),
     changeSeenAt,
+    proxylessIr,
     fingerprint: sha256(
       [...types.entries()].map(([url, t]) => `${url}=${t.version}`).join('\n') +
         (proxylessIr ? `\n${stableJson(proxylessIr)}` : ''),
     ),
     get allEntries() {
-      return [...allEntries, ...[...onDemand.values()].flatMap((e) => (e ? [e] : []))];
+      const held = [...types.values()].flatMap((t) => [...t.entries.values()]);
+      return [...held, ...[...onDemand.values()].flatMap((e) => (e ? [e] : []))];
     },
   };
+}
+
+export function proxySnapshot(
+  built: Snapshot,
+  pool: EntryPool,
+  changeSeenAt: number,
+  proxylessIr: ProxylessIr | undefined,
+): BuiltProxySnapshot {
+  const types = new Map<string, TypeSnapshot>();
+  for (const kind of RESOURCE_KIND_ORDER) {
+    const entries = new Map<string, SnapshotEntry>();
+    for (const r of built.kinds[kind].resources)
+      entries.set(r.name, pool.entry(ENVOY_TYPES[kind], r.name, r.version, r.resource));
+    types.set(TYPE_URL_OF_KIND[kind], { version: built.kinds[kind].version, entries });
+  }
+  return assemble(types, pool, changeSeenAt, proxylessIr);
+}
+
+/**
+ * `snapshot` with these ClusterLoadAssignments in place of the ones of the same
+ * names (versioned by versionResource with their cluster's version folded in).
+ */
+export function withEndpoints(
+  snapshot: BuiltProxySnapshot,
+  replacements: readonly SnapshotResource[],
+  pool: EntryPool,
+  changeSeenAt: number,
+): BuiltProxySnapshot {
+  const types = new Map(snapshot.types);
+  const previous = types.get(TYPE_URLS.endpoints);
+  const entries = new Map(previous?.entries);
+  for (const r of replacements)
+    entries.set(r.name, pool.entry(ENVOY_TYPES.endpoints, r.name, r.version, r.resource));
+  types.set(TYPE_URLS.endpoints, { version: kindVersion([...entries.values()]), entries });
+  return assemble(types, pool, changeSeenAt, snapshot.proxylessIr);
 }

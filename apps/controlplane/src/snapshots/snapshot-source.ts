@@ -18,6 +18,15 @@
 //   only the groups whose scope they touch; any other change rebuilds every watched
 //   group (about 8 ms per distinct sidecar group). Unchanged resources keep their
 //   encoded entries either way.
+// - A batch of Workload changes only is an endpoint patch (endpoint-patch.ts): the
+//   changed Services' endpoints are re-resolved alone (withServiceEndpoints), and
+//   each affected edge or sidecar group gets only its ClusterLoadAssignments for
+//   them rebuilt; the Workloads' own sidecars and proxyless groups are rebuilt
+//   whole. Such a batch waits endpointDebounceMs (10 ms), not debounceMs. Statuses
+//   are not part of a patch: policy listeners get a whole resolution at most every
+//   policyRefreshMs afterwards.
+// - The entry pool is swept once it has grown by half since the last sweep, not
+//   every round (listing every group's entries costs more than a small change).
 // - With an identity layer (options.identity), a group whose certificate is still
 //   being issued waits (keeps its previous snapshot, or gets none yet); when a
 //   certificate is issued or renewed, or the trust bundle changes, the groups
@@ -28,9 +37,9 @@
 //   of its phases (change-rounds.ts); without it nothing is timed or counted.
 import type { ValidatedObject } from '@crossway/model';
 import type { ResolvedPolicy } from '@crossway/policy';
-import { resolvePolicy } from '@crossway/policy';
+import { resolvePolicy, withServiceEndpoints } from '@crossway/policy';
 import { startInformer, type Informer, type Store } from '@crossway/store';
-import type { SecretObject } from '@crossway/xds';
+import { carryOverUpstreams, type SecretObject } from '@crossway/xds';
 import type { Logger } from 'pino';
 import type { ProxyNode, ProxySnapshot, PushDelivery, SnapshotSource } from '../contracts';
 import {
@@ -44,6 +53,7 @@ import {
 import type { IdentityChange, IdentitySecretSource } from '../identity/index';
 import { buildGroup } from './build-group';
 import { epochNow, startChangeRound, type ChangeRound, type ChangeTrace } from './change-rounds';
+import { needsFullBuild, patchEndpoints } from './endpoint-patch';
 import { EntryPool } from './entry-pool';
 import { groupKey } from './group-key';
 import type { IdentityUse } from './identity-secrets';
@@ -55,6 +65,16 @@ export interface SnapshotSourceOptions {
   logger: Logger;
   /** Quiet time after a change before rebuilding. Default 100 ms. */
   debounceMs?: number;
+  /**
+   * Quiet time when every change waiting is a Workload change (endpoints are patched,
+   * which is cheap). Default 10 ms.
+   */
+  endpointDebounceMs?: number;
+  /**
+   * After endpoint patches, the whole policy (statuses included) is resolved again for
+   * policy listeners at most this often. Default 1000 ms.
+   */
+  policyRefreshMs?: number;
   /** A change is never held back longer than this. Default 1000 ms. */
   maxDelayMs?: number;
   /** Called after every rebuild of the watched groups (for metrics). */
@@ -92,8 +112,17 @@ export interface ControlPlaneSnapshotSource extends SnapshotSource {
   /** The SPIFFE IDs whose certificates the current groups serve. */
   identitiesInUse(): Set<string>;
   /** Counters for logs and tests. */
-  stats(): { rebuilds: number; groups: number; encodes: number; pooledEntries: number };
+  stats(): {
+    rebuilds: number;
+    groups: number;
+    encodes: number;
+    pooledEntries: number;
+    /** Groups whose endpoints were patched rather than rebuilt (Workload-only batches). */
+    endpointPatches: number;
+  };
 }
+
+type WorkloadScope = Extract<ChangeScope, { all: false }>;
 
 interface Watcher {
   listener: (snapshot: ProxySnapshot, delivery?: PushDelivery) => void;
@@ -117,6 +146,9 @@ interface Group {
 export function createSnapshotSource(options: SnapshotSourceOptions): ControlPlaneSnapshotSource {
   const { store, logger } = options;
   const debounceMs = options.debounceMs ?? 100;
+  const endpointDebounceMs = Math.min(options.endpointDebounceMs ?? 10, debounceMs);
+  const policyRefreshMs = options.policyRefreshMs ?? 1000;
+  let refreshTimer: NodeJS.Timeout | undefined;
   const maxDelayMs = options.maxDelayMs ?? 1000;
   const cache = new ObjectCache(logger);
   const pool = new EntryPool();
@@ -135,6 +167,7 @@ export function createSnapshotSource(options: SnapshotSourceOptions): ControlPla
   const policyListeners = new Set<(view: ResolvedPolicyView) => void>();
   let lastChangeSeenAt = Date.now();
   let rebuilds = 0;
+  let endpointPatches = 0;
   const onChangeTrace = options.onChangeTrace;
   /** Tracing only: the newest revision not yet built and when it reached the informer. */
   let traceRevision = 0;
@@ -245,6 +278,58 @@ export function createSnapshotSource(options: SnapshotSourceOptions): ControlPla
     return true;
   }
 
+  /** Per round: endpoint patches by effective key and previous snapshot. */
+  let patches = new Map<string, BuiltProxySnapshot | undefined>();
+
+  /**
+   * Patches one group's endpoints (a Workload-only batch); falls back to a full
+   * rebuild when the patch cannot be made. True when its snapshot changed.
+   */
+  function patch(group: Group, scope: WorkloadScope, changeSeenAt: number): boolean {
+    const current = group.current;
+    if (!resolved || !current) return rebuild(group, changeSeenAt);
+    const key = `${groupKey(group.node, usesLocality)}\u0000${current.fingerprint}`;
+    let next = patches.get(key);
+    if (!patches.has(key)) {
+      try {
+        next = patchEndpoints(resolved, group.node, current, scope.services, pool, changeSeenAt);
+      } catch (error) {
+        logger.warn({ group: group.key, err: error }, 'endpoint patch failed: rebuilding');
+        next = undefined;
+      }
+      patches.set(key, next);
+    }
+    if (!next) return rebuild(group, changeSeenAt);
+    endpointPatches++;
+    if (next.fingerprint === current.fingerprint) return false;
+    group.current = next;
+    return true;
+  }
+
+  function notifyPolicy(): void {
+    for (const listener of policyListeners) {
+      try {
+        listener(policyView as ResolvedPolicyView);
+      } catch (error) {
+        logger.error({ err: error }, 'policy listener failed');
+      }
+    }
+  }
+
+  /** The whole policy again, for statuses, after endpoint patches (which skip them). */
+  function refreshPolicy(): void {
+    refreshTimer = undefined;
+    if (closed) return;
+    try {
+      const objects = cache.validObjects();
+      policyView = { resolved: resolvePolicy(objects), objects };
+    } catch (error) {
+      logger.error({ err: error }, 'resolving the policy failed');
+      return;
+    }
+    notifyPolicy();
+  }
+
   function rebuildAll(): void {
     timer = undefined;
     const debouncedAt = onChangeTrace === undefined ? 0 : epochNow();
@@ -253,13 +338,28 @@ export function createSnapshotSource(options: SnapshotSourceOptions): ControlPla
     const scope = pendingScope;
     pendingScope = emptyScope();
     const started = performance.now();
+    let patching: WorkloadScope | undefined;
     try {
       const objects = cache.validObjects();
-      resolved = resolvePolicy(objects);
-      policyView = { resolved, objects };
-      secrets = objects.filter((o): o is ValidatedObject<'Secret'> => o.kind === 'Secret');
-      usesLocality = resolved.trafficPolicies.some((p) => p.fields.localityFailover !== undefined);
+      const patched =
+        resolved !== undefined && !scope.all && scope.onlyWorkloads && scope.services.size > 0
+          ? withServiceEndpoints(resolved, objects, scope.services)
+          : undefined;
+      if (patched && resolved && !scope.all) {
+        carryOverUpstreams(resolved, patched, scope.services);
+        resolved = patched;
+        patching = scope;
+        refreshTimer ??= setTimeout(refreshPolicy, policyRefreshMs);
+      } else {
+        resolved = resolvePolicy(objects);
+        policyView = { resolved, objects };
+        secrets = objects.filter((o): o is ValidatedObject<'Secret'> => o.kind === 'Secret');
+        usesLocality = resolved.trafficPolicies.some(
+          (p) => p.fields.localityFailover !== undefined,
+        );
+      }
       builds = new Map();
+      patches = new Map();
     } catch (error) {
       logger.error({ err: error }, 'resolving the policy failed: keeping every snapshot');
       return;
@@ -271,9 +371,13 @@ export function createSnapshotSource(options: SnapshotSourceOptions): ControlPla
     for (const group of groups.values()) {
       if (!groupAffected(scope, group.node, group.current, group.scope)) continue;
       rebuilt++;
-      if (rebuild(group, changeSeenAt)) changed.push(group);
+      const changedGroup =
+        patching && !needsFullBuild(group.node, patching)
+          ? patch(group, patching, changeSeenAt)
+          : rebuild(group, changeSeenAt);
+      if (changedGroup) changed.push(group);
     }
-    pool.sweep([...groups.values()].flatMap((g) => g.current?.allEntries ?? []));
+    pool.sweepWhenGrown(() => [...groups.values()].flatMap((g) => g.current?.allEntries ?? []));
     const durationSeconds = (performance.now() - started) / 1000;
     const round =
       onChangeTrace === undefined
@@ -295,13 +399,7 @@ export function createSnapshotSource(options: SnapshotSourceOptions): ControlPla
       'snapshots rebuilt',
     );
     options.onBuild?.({ durationSeconds, groups: rebuilt, changed: changed.length });
-    for (const listener of policyListeners) {
-      try {
-        listener(policyView as ResolvedPolicyView);
-      } catch (error) {
-        logger.error({ err: error }, 'policy listener failed');
-      }
-    }
+    if (!patching) notifyPolicy();
   }
 
   /** Rebuilds, from the current policy, the groups serving what the identity layer changed. */
@@ -335,7 +433,8 @@ export function createSnapshotSource(options: SnapshotSourceOptions): ControlPla
     pendingSince ??= now;
     if (!isReady || closed) return; // start() builds everything once synced
     if (timer) clearTimeout(timer);
-    const wait = Math.max(0, Math.min(debounceMs, pendingSince + maxDelayMs - now));
+    const quiet = !pendingScope.all && pendingScope.onlyWorkloads ? endpointDebounceMs : debounceMs;
+    const wait = Math.max(0, Math.min(quiet, pendingSince + maxDelayMs - now));
     timer = setTimeout(rebuildAll, wait);
   }
 
@@ -378,6 +477,8 @@ export function createSnapshotSource(options: SnapshotSourceOptions): ControlPla
       stopIdentity?.();
       if (timer) clearTimeout(timer);
       timer = undefined;
+      if (refreshTimer) clearTimeout(refreshTimer);
+      refreshTimer = undefined;
       await informer?.close();
       groups.clear();
     },
@@ -435,6 +536,7 @@ export function createSnapshotSource(options: SnapshotSourceOptions): ControlPla
       groups: groups.size,
       encodes: pool.encodeCount(),
       pooledEntries: pool.size(),
+      endpointPatches,
     }),
   };
 }

@@ -52,3 +52,29 @@ export function sidecarUpstreams(resolved: ResolvedPolicy): ReadonlyMap<string, 
   }
   return cached;
 }
+
+/**
+ * Seeds the upstreams of `next`, a resolution of `previous` in which only the
+ * endpoints of `services` ("namespace/name") differ: every other Service's upstream
+ * object is shared (so its cluster and endpoints stay memoized), those Services'
+ * ports are built anew. Does nothing when `previous` has no upstreams built.
+ */
+export function carryOverUpstreams(
+  previous: ResolvedPolicy,
+  next: ResolvedPolicy,
+  services: ReadonlySet<string>,
+): void {
+  const known = caches.get(previous);
+  if (!known || caches.has(next)) return;
+  const carried = new Map(known);
+  const changed = new Map<string, ResolvedService>();
+  for (const service of next.services)
+    if (services.has(`${service.namespace}/${service.name}`))
+      for (const port of service.ports) changed.set(clusterName(service, port.port), service);
+  for (const cluster of changed.keys()) carried.delete(cluster);
+  for (const backend of buildBackends(next, new Set(changed.keys()))) {
+    const service = changed.get(backend.cluster);
+    if (service) carried.set(backend.cluster, buildUpstream(next, service, backend));
+  }
+  caches.set(next, carried);
+}

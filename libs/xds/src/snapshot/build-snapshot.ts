@@ -44,21 +44,35 @@ function resourceName(kind: EnvoyResourceKind, resource: JsonObject): string {
   return typeof name === 'string' ? name : '';
 }
 
+/**
+ * One resource with its content-hash version; `outer` (a cluster's version, for its
+ * endpoints) is folded in.
+ */
+export function versionResource(
+  kind: EnvoyResourceKind,
+  resource: JsonObject,
+  outer: string | undefined,
+): SnapshotResource {
+  const name = resourceName(kind, resource);
+  const body = stableJson(resource);
+  return { name, version: sha256(outer === undefined ? body : `${body}\n${outer}`), resource };
+}
+
+/** A kind's version: the hash of its resources' names and versions, in name order. */
+export function kindVersion(resources: readonly { name: string; version: string }[]): string {
+  const sorted = [...resources].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return sha256(sorted.map((r) => `${r.name}\u0000${r.version}`).join('\n'));
+}
+
 function buildKind(
   kind: EnvoyResourceKind,
   list: readonly JsonObject[],
   folded: ReadonlyMap<string, string>,
 ): SnapshotKind {
   const resources = list
-    .map((resource): SnapshotResource => {
-      const name = resourceName(kind, resource);
-      const outer = folded.get(name);
-      const body = stableJson(resource);
-      return { name, version: sha256(outer === undefined ? body : `${body}\n${outer}`), resource };
-    })
+    .map((resource) => versionResource(kind, resource, folded.get(resourceName(kind, resource))))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const version = sha256(resources.map((r) => `${r.name}\u0000${r.version}`).join('\n'));
-  return { version, resources };
+  return { version: kindVersion(resources), resources };
 }
 
 /**
@@ -89,6 +103,24 @@ export function referencedSecrets(resources: EnvoyResources): string[] {
  * problems found are the same with or without it (a test checks that).
  */
 const resourceChecks = new ResourceCheckCache();
+
+/**
+ * The problems buildSnapshot would report for these resources of one kind on their
+ * own (validation; not references from or to other resources). For replacing
+ * resources whose names, and so every reference, stay the same.
+ */
+export function checkResources(
+  kind: EnvoyResourceKind,
+  resources: readonly SnapshotResource[],
+): readonly SnapshotProblem[] {
+  return checkSnapshot(
+    { [kind]: resources.map((r) => r.resource) },
+    {
+      cache: resourceChecks,
+      contentKeys: { [kind]: resources.map((r) => r.version) },
+    },
+  );
+}
 
 export function buildSnapshot(resources: EnvoyResources, options: SnapshotOptions = {}): Snapshot {
   const none = new Map<string, string>();
