@@ -466,4 +466,30 @@ describe('snapshot source at scale (memory store)', () => {
       await store.close();
     }
   });
+
+  it('builds many new groups in slices, letting I/O run in between', async () => {
+    const store = new MemoryStore();
+    await loadShop(store);
+    const source = createSnapshotSource({ store, logger, debounceMs: 5 });
+    await source.start();
+    const nodes = Array.from({ length: 300 }, (_, i) => ({
+      ...SIDECAR,
+      id: `burst-${i}`,
+      ports: [{ name: 'http', port: 30000 + i }],
+    }));
+    const watchers = nodes.map((node) => record(source, node));
+    try {
+      // A timer set right after 300 proxies joined runs before the last group is built.
+      const builtWhenTimerRan = await new Promise<number>((resolve) =>
+        setTimeout(() => resolve(nodes.filter((n) => source.current(n)).length), 0),
+      );
+      expect(builtWhenTimerRan).toBeLessThan(nodes.length);
+      await Promise.all(watchers.map((w) => w.nth(1)));
+      expect(nodes.every((n) => source.current(n) !== undefined)).toBe(true);
+    } finally {
+      watchers.forEach((w) => w.close());
+      await source.close();
+      await store.close();
+    }
+  });
 });

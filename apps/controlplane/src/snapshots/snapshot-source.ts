@@ -25,6 +25,9 @@
 //   whole. Such a batch waits endpointDebounceMs (10 ms), not debounceMs. Statuses
 //   are not part of a patch: policy listeners get a whole resolution at most every
 //   policyRefreshMs afterwards.
+// - A new group (its first proxy connects) is built asynchronously, in slices of
+//   about 20 ms between which I/O runs, so a restart's connect storm keeps the
+//   event loop responsive; its proxies get their first snapshot when it is built.
 // - The entry pool is swept once it has grown by half since the last sweep, not
 //   every round (listing every group's entries costs more than a small change).
 // - With an identity layer (options.identity), a group whose certificate is still
@@ -123,6 +126,9 @@ export interface ControlPlaneSnapshotSource extends SnapshotSource {
 }
 
 type WorkloadScope = Extract<ChangeScope, { all: false }>;
+
+/** How long buildJoins builds new groups before yielding to I/O. */
+const JOIN_SLICE_MS = 20;
 
 interface Watcher {
   listener: (snapshot: ProxySnapshot, delivery?: PushDelivery) => void;
@@ -402,6 +408,40 @@ export function createSnapshotSource(options: SnapshotSourceOptions): ControlPla
     if (!patching) notifyPolicy();
   }
 
+  /** New groups waiting for their first build (watch()), built in slices by buildJoins. */
+  const joining = new Set<Group>();
+  let joinsScheduled = false;
+
+  function scheduleJoins(): void {
+    if (joinsScheduled || closed) return;
+    joinsScheduled = true;
+    setImmediate(buildJoins);
+  }
+
+  /**
+   * Builds waiting new groups for about JOIN_SLICE_MS, then yields to I/O and goes on:
+   * a thousand proxies connecting at once (a restart) must not block the event loop
+   * for seconds, or store reads (token checks, registrations) miss their deadlines.
+   */
+  function buildJoins(): void {
+    joinsScheduled = false;
+    if (closed) return;
+    const until = performance.now() + JOIN_SLICE_MS;
+    let built = false;
+    for (const group of joining) {
+      joining.delete(group);
+      if (groups.get(group.key) !== group || group.current !== undefined || !resolved) continue;
+      if (rebuild(group, lastChangeSeenAt)) {
+        built = true;
+        publish(group);
+      }
+      if (performance.now() > until) break;
+    }
+    if (built)
+      pool.sweepWhenGrown(() => [...groups.values()].flatMap((g) => g.current?.allEntries ?? []));
+    if (joining.size > 0) scheduleJoins();
+  }
+
   /** Rebuilds, from the current policy, the groups serving what the identity layer changed. */
   function identityChanged(change: IdentityChange): void {
     if (!resolved || closed) return;
@@ -499,7 +539,10 @@ export function createSnapshotSource(options: SnapshotSourceOptions): ControlPla
           identity: undefined,
         };
         groups.set(key, group);
-        if (resolved) rebuild(group, lastChangeSeenAt);
+        if (resolved) {
+          joining.add(group);
+          scheduleJoins();
+        }
       }
       const watcher: Watcher = { listener, last: undefined };
       group.watchers.add(watcher);
