@@ -52,7 +52,8 @@ for (let e = 0; e < w.edges; e++)
     delivered++;
     d?.done();
   });
-await new Promise((r) => setTimeout(r, 50));
+// Groups are built asynchronously: wait until every watcher got its first snapshot.
+while (delivered < w.sidecars + w.edges) await new Promise((r) => setTimeout(r, 50));
 log.info({ ms: Math.round(performance.now() - t0), delivered }, 'watched (initial builds)');
 
 const profileTo = process.env['ROUND_PROBE_PROFILE'];

@@ -120,8 +120,10 @@ export function workloadRows(w: WorkloadResult, floors: Floors): Row[] {
     });
   if (w.restart)
     rows.push({
-      figure: `${name}: control-plane restart -> all ACKed again`,
-      value: `${ms(w.restart.ms)} (${w.restart.synced} synced)`,
+      figure: `${name}: control-plane restart -> all ACKed again (from SIGTERM: stopped / listening / first build)`,
+      value:
+        `${ms(w.restart.ms)} (${w.restart.synced} synced; ` +
+        `${ms(w.restart.stopMs ?? Number.NaN)} / ${ms(w.restart.listeningMs ?? Number.NaN)} / ${ms(w.restart.builtMs ?? Number.NaN)})`,
       target: '',
     });
   for (const error of w.errors)

@@ -36,7 +36,12 @@ export interface WorkloadResult {
   changes: Record<string, ChangeSummary>;
   churn?: { rate: number; seconds: number; changes: number; latency: Summary };
   reconnectStorm?: { ms: number; synced: number };
-  restart?: { ms: number; synced: number };
+  /**
+   * From SIGTERM: all ACKed again (ms); stopped (stopMs), new process listening
+   * (listeningMs), its first full build (builtMs). The rest is the proxies' reconnect
+   * back-off and the resync itself.
+   */
+  restart?: { ms: number; synced: number; stopMs?: number; listeningMs?: number; builtMs?: number };
   memory?: {
     rssBeforeMb: number;
     rssAfterMb: number;

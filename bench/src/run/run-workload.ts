@@ -192,10 +192,21 @@ export async function runWorkload(w: Workload, options: RunOptions): Promise<Wor
       await live.waitQuiet(500, 30_000);
       const restartStart = nowMs();
       await stack.controlPlane?.stop('SIGTERM');
-      await stack.startControlPlane();
-      return live.waitResync(restartStart, 120_000, (synced, total) =>
-        log.info({ synced, total }, 'restart resync'),
-      );
+      const stoppedAt = nowMs();
+      const child = await stack.startControlPlane();
+      const listeningAt = nowMs();
+      const [first, resync] = await Promise.all([
+        child.waitForRound(0, 120_000),
+        live.waitResync(restartStart, 120_000, (synced, total) =>
+          log.info({ synced, total }, 'restart resync'),
+        ),
+      ]);
+      return {
+        ...resync,
+        stopMs: stoppedAt - restartStart,
+        listeningMs: listeningAt - restartStart,
+        builtMs: first ? first.builtAt - restartStart : Number.NaN,
+      };
     });
     log.info(restarted ?? {}, 'restart done');
 
@@ -213,7 +224,15 @@ export async function runWorkload(w: Workload, options: RunOptions): Promise<Wor
         churn: { rate: 30, seconds, changes: churned.changes, latency: churned.latency },
       }),
       ...(storm && { reconnectStorm: { ms: round(storm.ms), synced: storm.synced } }),
-      ...(restarted && { restart: { ms: round(restarted.ms), synced: restarted.synced } }),
+      ...(restarted && {
+        restart: {
+          ms: round(restarted.ms),
+          synced: restarted.synced,
+          stopMs: round(restarted.stopMs),
+          listeningMs: round(restarted.listeningMs),
+          builtMs: round(restarted.builtMs),
+        },
+      }),
       memory,
       ...(writes && {
         apiWrites: {
