@@ -2,12 +2,13 @@
 // with virtual hosts and routes in the policy layer's order; TLS and TCP in
 // build-l4-listeners.ts), and the backends those routes use, with mesh mTLS
 // from the edge's own identity. Pure: same resolved policy, same IR.
-import type {
-  ReceiverTarget,
-  ResolvedGateway,
-  ResolvedListener,
-  ResolvedPolicy,
-  VirtualHost,
+import {
+  serviceIndex,
+  type ReceiverTarget,
+  type ResolvedGateway,
+  type ResolvedListener,
+  type ResolvedPolicy,
+  type VirtualHost,
 } from '@crossway/policy';
 import { buildBackends, clustersOfRoutes } from './build-backends';
 import { buildHttpFilterIr } from './build-http-filter-ir';
@@ -176,11 +177,10 @@ function withUpstreamTls(
   backends: IrBackend[],
   passthrough: ReadonlySet<string>,
 ): IrBackend[] {
+  const services = serviceIndex(resolved);
   return backends.map((backend) => {
     if (passthrough.has(backend.cluster)) return backend;
-    const service = resolved.services.find(
-      (s) => s.namespace === backend.service.namespace && s.name === backend.service.name,
-    );
+    const service = services.get(`${backend.service.namespace}/${backend.service.name}`);
     const tls = service && upstreamTlsOf(resolved, service);
     return tls ? { ...backend, upstreamTls: tls } : backend;
   });

@@ -4,6 +4,7 @@
 // it cannot evaluate widens a DENY and empties an ALLOW (never fail open).
 import {
   authorizationFor,
+  serviceIndex,
   type AuthorizationEntry,
   type AuthorizationRule,
   type ReceiverTarget,
@@ -62,9 +63,7 @@ function principalsOf(
     add(
       source.services.flatMap((e): IrPrincipalMatch[] => {
         const { namespace, name } = qualified(e, policyNamespace);
-        const service = ctx.resolved.services.find(
-          (s) => s.namespace === namespace && s.name === name,
-        );
+        const service = serviceIndex(ctx.resolved).get(`${namespace}/${name}`);
         // A Service that does not exist has no identity: no caller is it.
         return service
           ? [{ kind: 'Exact', value: spiffe(ctx, namespace, 'sa', service.serviceAccount) }]
