@@ -183,7 +183,8 @@ describe('SotW ADS', () => {
     source.publish(toProxySnapshot(changed));
     const rds = await client.waitForResponse(RDS);
     expect(rds.versionInfo).not.toBe(last.get(RDS)!.versionInfo);
-    expect(rds.names).toEqual(namesOf(changed, RDS));
+    // RDS is incremental: only the changed RouteConfiguration goes.
+    expect(rds.names).toEqual([changed.routes[0]!['name']]);
     expect(await client.responsesWithin(200)).toEqual([]);
   });
 

@@ -59,6 +59,16 @@ async function secretsUntil(
 
 const fingerprint = (c: { fingerprint256: string }): string => c.fingerprint256;
 
+/**
+ * What a client holds after `response`: SDS in SotW is incremental (only changed
+ * secrets are sent), so the secrets it leaves out are kept from `held`.
+ */
+function holding(held: SotwResponse, response: SotwResponse): SotwResponse {
+  const kept = held.resources.filter((_, i) => !response.names.includes(held.names[i]!));
+  const names = [...held.names.filter((n) => !response.names.includes(n)), ...response.names];
+  return { ...response, names, resources: [...kept, ...response.resources] };
+}
+
 describe('workload certificate renewal', { timeout: 30_000 }, () => {
   it('pushes a renewed certificate at half-life, before the old one expires', async () => {
     const clock = new TestClock();
@@ -74,18 +84,21 @@ describe('workload certificate renewal', { timeout: 30_000 }, () => {
 
     // Past half-life: the next check renews it and the proxy gets it.
     clock.advance(2 * HOUR);
-    const [renewed] = await secretsUntil(client, () => true);
+    const [pushed] = await secretsUntil(client, () => true);
+    // Only the certificate changed, so only it is sent.
+    expect(pushed!.names).toEqual(['crossway-identity']);
+    const renewed = holding(first, pushed!);
     expect(clock.now().getTime()).toBeLessThan(oldNotAfter);
-    expect(renewed!.versionInfo).not.toBe(first.versionInfo);
-    const leaf = identityOf(renewed!).leaf;
+    expect(renewed.versionInfo).not.toBe(first.versionInfo);
+    const leaf = identityOf(renewed).leaf;
     expect(leaf.serialNumber).not.toBe(old.serialNumber);
     expect(uriSans(leaf)).toEqual([FRONTEND_ID]);
     expect(Date.parse(leaf.validTo)).toBeGreaterThan(oldNotAfter);
     expect(Date.parse(leaf.validFrom)).toBeLessThan(oldNotAfter);
-    expect(identityOf(renewed!).keyPem).not.toBe(identityOf(first).keyPem);
+    expect(identityOf(renewed).keyPem).not.toBe(identityOf(first).keyPem);
     // Same CA: the trust bundle did not change.
-    expect(rootsOf(renewed!).map(fingerprint)).toEqual(rootsOf(first).map(fingerprint));
-    expect(signedByOneOf(leaf, rootsOf(renewed!))).toBe(true);
+    expect(rootsOf(renewed).map(fingerprint)).toEqual(rootsOf(first).map(fingerprint));
+    expect(signedByOneOf(leaf, rootsOf(renewed))).toBe(true);
   });
 
   it('renews on demand (checkRotation) and a new proxy of the identity gets the renewed one', async () => {
@@ -145,12 +158,17 @@ for (const store of ['memory', 'etcd'] as StoreKind[]) {
         c.fingerprint256.replace(/:/g, '').toLowerCase() ===
         newRootFingerprint.replace(/:/g, '').toLowerCase();
 
-      const seen = await secretsUntil(client, (r) => {
-        const newRoot = rootsOf(r).find(isNewRoot);
-        return newRoot !== undefined && signedByOneOf(identityOf(r).leaf, [newRoot]);
+      // What the client holds after each push (SDS responses carry changed secrets only).
+      const seen: SotwResponse[] = [];
+      let held = first;
+      await secretsUntil(client, (r) => {
+        held = holding(held, r);
+        seen.push(held);
+        const newRoot = rootsOf(held).find(isNewRoot);
+        return newRoot !== undefined && signedByOneOf(identityOf(held).leaf, [newRoot]);
       });
-      // Every push after the rotation trusts both roots, and its certificate verifies
-      // against its own bundle (the bundle never lags behind the certificate).
+      // After every push the client trusts both roots, and its certificate verifies
+      // against its bundle (the bundle never lags behind the certificate).
       for (const response of seen) {
         const roots = rootsOf(response);
         expect(roots.map(fingerprint).sort()).toEqual(

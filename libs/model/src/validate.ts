@@ -25,6 +25,30 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * The whole-object schema of a kind, built once per kind: zod compiles a schema on
+ * its first parse, and a schema built per call was recompiled for every object
+ * (0.15-0.27 ms of a write; 0.013 ms once built).
+ */
+function buildEnvelope(spec: z.ZodType) {
+  return z.strictObject({
+    apiVersion: z.unknown(),
+    kind: z.unknown(),
+    metadata: metadataInput,
+    spec,
+    status: z.unknown().optional(),
+  });
+}
+const envelopes = new Map<string, ReturnType<typeof buildEnvelope>>();
+function envelopeOf(descriptor: { kind: string; spec: z.ZodType }) {
+  let schema = envelopes.get(descriptor.kind);
+  if (!schema) {
+    schema = buildEnvelope(descriptor.spec);
+    envelopes.set(descriptor.kind, schema);
+  }
+  return schema;
+}
+
 /** Validates one object and returns its canonical form, or every violation with its field path. */
 export function validateObject(input: unknown): ValidationResult<ValidatedObject> {
   if (!isRecord(input))
@@ -43,13 +67,7 @@ export function validateObject(input: unknown): ValidationResult<ValidatedObject
     head.push({ path: 'kind', message: `must be one of ${KIND_NAMES.join(', ')}` });
     return { ok: false, violations: head };
   }
-  const schema = z.strictObject({
-    apiVersion: z.unknown(),
-    kind: z.unknown(),
-    metadata: metadataInput,
-    spec: descriptor.spec,
-    status: z.unknown().optional(),
-  });
+  const schema = envelopeOf(descriptor);
   const parsed = schema.safeParse(input, { reportInput: true });
   const violations = [...head, ...(parsed.success ? [] : violationsFromZod(parsed.error))];
   if (!parsed.success || violations.length > 0) return { ok: false, violations };

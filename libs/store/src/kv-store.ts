@@ -13,6 +13,7 @@ import { present, type MetadataSource } from './metadata';
 import { leasedRecordArea } from './leased-records';
 import { recordArea } from './records';
 import { startWatch } from './store-watch';
+import { GroupCommit } from './group-commit';
 import { failure, planTransaction, presentResult, type ResolvedOp } from './tx-plan';
 import type {
   ApplyMarker,
@@ -50,6 +51,7 @@ export class KvStore implements Store {
   protected readonly layout: KeyLayout;
   private readonly source: MetadataSource;
   private readonly watches = new Set<KvWatch>();
+  private readonly group: GroupCommit;
   private closed = false;
 
   constructor(
@@ -61,6 +63,11 @@ export class KvStore implements Store {
       now: options.now ?? (() => new Date()),
       newUid: options.newUid ?? (() => crypto.randomUUID()),
     };
+    this.group = new GroupCommit(backend, this.source, async (op) => {
+      const result = await this.commitOne([op], 'throw');
+      if (result === undefined) throw new StoreError('Internal', 'the transaction was not written');
+      return result;
+    });
   }
 
   async get(id: ObjectId): Promise<CrosswayObject | undefined> {
@@ -120,7 +127,11 @@ export class KvStore implements Store {
         `transaction has ${ops.length} operations; etcd allows at most ${MAX_TXN_OPS}`,
       );
     }
-    const result = await this.commitOne(this.resolve(ops), 'throw');
+    const resolved = this.resolve(ops);
+    const [only] = resolved;
+    // Single-object writes from concurrent callers share etcd round trips.
+    if (resolved.length === 1 && only !== undefined) return this.group.submit(only);
+    const result = await this.commitOne(resolved, 'throw');
     if (result === undefined) throw new StoreError('Internal', 'the transaction was not written');
     return result;
   }

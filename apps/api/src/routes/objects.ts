@@ -116,6 +116,17 @@ function accessTo(verb: Verb, id: ObjectId): AccessRequest {
   };
 }
 
+const PUT_HINT = ' (PUT does not create; POST to the collection)';
+
+/** The store's NotFound, with a hint on what to do instead. */
+function notFoundHint(hint: string) {
+  return (error: unknown): never => {
+    if (error instanceof ApiProblem && error.code === 'NotFound')
+      throw new ApiProblem('NotFound', `${error.message}${hint}`, [], { cause: error });
+    throw error;
+  };
+}
+
 async function getOrNotFound(store: Store, id: ObjectId, hint = ''): Promise<CrosswayObject> {
   const object = await storeCall(() => store.get(id));
   if (!object) throw new ApiProblem('NotFound', `${describeId(id)} not found${hint}`);
@@ -231,31 +242,44 @@ export function registerObjectRoutes(app: FastifyInstance, store: Store): void {
           name: id.name,
         });
         requireAccess(request, accessTo('update', id), object);
-        const stored = await getOrNotFound(
-          store,
-          id,
-          ' (PUT does not create; POST to the collection)',
-        );
-        if (precondition !== undefined && stored.metadata.resourceVersion !== precondition) {
-          throw new ApiProblem(
-            'PreconditionFailed',
-            `If-Match "${precondition}" does not match resourceVersion "${stored.metadata.resourceVersion}"`,
-          );
+        // Without a client precondition the last writer wins, as in Kubernetes.
+        const options = expected === undefined ? {} : { expectedResourceVersion: expected };
+        if (object.kind === 'Secret') {
+          // A Secret written without its private key keeps the stored one: read it first.
+          const stored = await getOrNotFound(store, id, PUT_HINT);
+          if (precondition !== undefined && stored.metadata.resourceVersion !== precondition) {
+            throw new ApiProblem(
+              'PreconditionFailed',
+              `If-Match "${precondition}" does not match resourceVersion "${stored.metadata.resourceVersion}"`,
+            );
+          }
+          const updated = await storeCall(() =>
+            store.update(keepSecretKey(object, stored), options),
+          ).catch(ifMatchFailure(precondition));
+          const changed = updated.metadata.resourceVersion !== stored.metadata.resourceVersion;
+          request.audit({
+            action: 'update',
+            object: updated,
+            result: changed ? 'updated' : 'unchanged',
+          });
+          return reply.header('etag', etag(updated)).send(redactSecret(updated));
         }
-        const updated = await storeCall(() =>
-          store.update(
-            keepSecretKey(object, stored),
-            // Without a client precondition the last writer wins, as in Kubernetes.
-            expected === undefined ? {} : { expectedResourceVersion: expected },
-          ),
-        ).catch(ifMatchFailure(precondition));
+        // Other kinds go straight to the store, whose transaction reads the object
+        // anyway: NotFound, Conflict and If-Match failures come from there.
+        const result = await storeCall(() =>
+          store.transaction([{ op: 'update', object, ...options }]),
+        )
+          .catch(notFoundHint(PUT_HINT))
+          .catch(ifMatchFailure(precondition));
+        const updated = result.objects[0];
+        if (updated === undefined) throw new ApiProblem('Internal', 'the store returned no object');
+        // Written iff at the transaction's revision (an unchanged object that was the
+        // store's very last write reads as updated: the audit log's one ambiguity).
+        const changed = updated.metadata.resourceVersion === String(result.revision);
         request.audit({
           action: 'update',
           object: updated,
-          result:
-            updated.metadata.resourceVersion === stored.metadata.resourceVersion
-              ? 'unchanged'
-              : 'updated',
+          result: changed ? 'updated' : 'unchanged',
         });
         return reply.header('etag', etag(updated)).send(redactSecret(updated));
       },

@@ -1,7 +1,12 @@
-// A stable text form of a request's node, to tell whether a later request on the
-// same stream speaks for the same node (key order does not matter).
+// A stable key of a request's node, to tell whether a later request on the same
+// stream speaks for the same node (key order does not matter). A SHA-256 of its
+// stable JSON, so a stream keeps 64 characters rather than the whole node.
+import { createHash } from 'node:crypto';
+
 export function stableNodeKey(node: unknown): string {
-  return JSON.stringify(sortKeys(node));
+  return createHash('sha256')
+    .update(JSON.stringify(sortKeys(node)))
+    .digest('hex');
 }
 
 function sortKeys(value: unknown): unknown {

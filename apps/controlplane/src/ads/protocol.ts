@@ -25,6 +25,11 @@ export interface ProtocolContext {
   node: ProxyNode;
   events: ProxyEvents;
   nextNonce(): string;
+  /**
+   * The snapshot's own string for a requested resource name when it has one, so the
+   * names a stream subscribes to are not a copy per stream; else `name`.
+   */
+  intern(typeUrl: string, name: string): string;
 }
 
 /** What a protocol remembers of a response it sent, enough to report its ACK or NACK. */

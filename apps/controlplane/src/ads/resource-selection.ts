@@ -15,6 +15,13 @@ export const WILDCARD = '*';
 
 export const KNOWN_TYPES: ReadonlySet<string> = new Set(Object.values(TYPE_URLS));
 
+const CANONICAL_TYPES = new Map<string, string>(Object.values(TYPE_URLS).map((t) => [t, t]));
+
+/** The TYPE_URLS string equal to `typeUrl` (one copy for every stream), else `typeUrl`. */
+export function canonicalType(typeUrl: string): string {
+  return CANONICAL_TYPES.get(typeUrl) ?? typeUrl;
+}
+
 export interface Subscription {
   wildcard: boolean;
   names: ReadonlySet<string>;

@@ -5,6 +5,9 @@
 // streams nor makes this one buffer without bound.
 // With change tracing, the PushDelivery of each snapshot is done once that snapshot's
 // responses are written, or at once when a newer snapshot replaces it unsent.
+// Memory per stream is kept small (issue 8): the child logger is made only when a
+// line is logged, the node is remembered by a digest, and subscribed names are the
+// snapshot's own strings (ProtocolContext.intern).
 import { status, type ServerDuplexStream } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type {
@@ -58,7 +61,7 @@ export class StreamSession<Request extends NodeCarrier> {
   private dirty = false;
   private pushing = false;
   private nonces = 0;
-  private log: Logger;
+  private readonly peer: string;
 
   constructor(
     private readonly call: ServerDuplexStream<Request, Uint8Array>,
@@ -67,7 +70,7 @@ export class StreamSession<Request extends NodeCarrier> {
     private readonly deps: StreamDependencies,
     private readonly onClosed: () => void,
   ) {
-    this.log = deps.logger.child({ stream: kind, peer: call.getPeer() });
+    this.peer = call.getPeer();
     call.on('data', (request: Request) => this.receive(request));
     call.on('end', () => this.finish('client closed the stream'));
     call.on('cancelled', () => this.finish('stream cancelled'));
@@ -114,11 +117,11 @@ export class StreamSession<Request extends NodeCarrier> {
     const node = result.node;
     this.node = node;
     this.nodeKey = stableNodeKey(first.node);
-    this.log = this.log.child({ node: node.id, role: node.role });
     this.protocol = this.makeProtocol({
       node,
       events: this.deps.events,
       nextNonce: () => String(++this.nonces),
+      intern: (typeUrl, name) => this.snapshot?.types.get(typeUrl)?.entries.get(name)?.name ?? name,
     });
     this.phase = 'active';
     this.guard(() => this.deps.events.connected(node, this.kind));
@@ -231,6 +234,16 @@ export class StreamSession<Request extends NodeCarrier> {
     }
     if (reason === 'client closed the stream') this.call.end();
     this.onClosed();
+  }
+
+  /** The stream's logger, made when a line is logged (rare) rather than kept per stream. */
+  private get log(): Logger {
+    const bindings: Record<string, string> = { stream: this.kind, peer: this.peer };
+    if (this.node !== undefined) {
+      bindings['node'] = this.node.id;
+      bindings['role'] = this.node.role;
+    }
+    return this.deps.logger.child(bindings);
   }
 
   /** Event consumers must not be able to break a stream. */

@@ -2,6 +2,7 @@
 // this same suite, etcd included, so they cannot drift apart.
 import { describe } from 'vitest';
 import { describeChunkedWrites } from './chunked-writes';
+import { describeConcurrentWrites } from './concurrent-writes';
 import { describeCrud } from './crud';
 import { describeInformerMarkers } from './informer-markers';
 import { describeLeasedRecords } from './leased-records';
@@ -18,6 +19,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     const ctx = useContractContext(factory);
     describeCrud(ctx);
     describeTransactions(ctx);
+    describeConcurrentWrites(ctx);
     describeChunkedWrites(ctx);
     describeStatusAndList(ctx);
     describeWatch(ctx);
