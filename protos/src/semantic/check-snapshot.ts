@@ -4,7 +4,7 @@
 // for bad resources.
 import protobuf from 'protobufjs';
 import { checkedFromObject, type ProtoOptions } from '../checked-from-object.ts';
-import { isJsonObject, isRecord, type JsonObject } from '../json.ts';
+import { isJsonObject, isRecord } from '../json.ts';
 import { loadEnvoyProtos } from '../load-envoy-protos.ts';
 import { toProto3Json } from '../proto3-json.ts';
 import { toBytes } from '../scalars.ts';
@@ -51,10 +51,18 @@ export interface SnapshotCheckOptions extends ProtoOptions {
   readonly contentKeys?: { readonly [kind in ResourceKind]?: readonly string[] };
 }
 
-/** What checking one resource found, independent of the snapshot around it. */
+/**
+ * What checking one resource found, independent of the snapshot around it. Only what
+ * the snapshot-wide checks read is kept (not the resource's JSON): cached results stay
+ * small.
+ */
 interface ResourceCheck {
-  /** Undefined when the resource is invalid (its problems say why). */
-  readonly json: JsonObject | undefined;
+  /** False when the resource is invalid (its problems say why). */
+  readonly valid: boolean;
+  /** Its name field (cluster_name for endpoints), when valid and set. */
+  readonly name: string | undefined;
+  /** Listeners: the addresses it binds. */
+  readonly addresses: readonly { key: string; path: string }[];
   readonly problems: readonly { path: string; code: SnapshotProblemCode; message: string }[];
   readonly local: readonly LocalProblem[];
   readonly references: readonly Reference[];
@@ -91,7 +99,6 @@ const NAME_FIELD: Record<ResourceKind, string> = {
 interface Entry {
   readonly kind: ResourceKind;
   readonly name: string;
-  readonly json: JsonObject;
   readonly check: ResourceCheck;
 }
 
@@ -115,7 +122,14 @@ function checkResource(kind: ResourceKind, resource: unknown, root: protobuf.Roo
         if (typeName === RESOURCE_TYPES.listeners) local.push(...checkFilterChains(message, path));
       },
     );
-  return { json, problems, local, references };
+  return {
+    valid: json !== undefined,
+    name: json === undefined ? undefined : text(json[NAME_FIELD[kind]]),
+    addresses: json !== undefined && kind === 'listeners' ? listenerAddresses(json) : [],
+    problems,
+    local,
+    references,
+  };
 }
 
 export function checkSnapshot(
@@ -142,13 +156,8 @@ export function checkSnapshot(
         if (cacheKey !== undefined) options.cache?.set(cacheKey, check);
       }
       for (const problem of check.problems) problems.push({ type: kind, name, ...problem });
-      if (check.json !== undefined) {
-        entries.push({
-          kind,
-          name: text(check.json[NAME_FIELD[kind]]) ?? `#${index}`,
-          json: check.json,
-          check,
-        });
+      if (check.valid) {
+        entries.push({ kind, name: check.name ?? `#${index}`, check });
       } else if (!name.startsWith('#')) {
         invalid.push({ kind, name });
       }
@@ -180,7 +189,7 @@ export function checkSnapshot(
       });
     }
     if (entry.kind === 'listeners') {
-      for (const { key, path } of listenerAddresses(entry.json)) {
+      for (const { key, path } of entry.check.addresses) {
         const owner = addresses.get(key);
         if (owner === undefined) addresses.set(key, entry.name);
         else
@@ -248,9 +257,9 @@ function definedNames(entries: readonly Entry[], problems: SnapshotProblem[]) {
     endpoints: new Set(),
     secrets: new Set(),
   };
-  for (const { kind, name, json } of entries) {
+  for (const { kind, name, check } of entries) {
     const field = NAME_FIELD[kind];
-    if (text(json[field]) === undefined) {
+    if (check.name === undefined) {
       problems.push({
         type: kind,
         name,
