@@ -100,6 +100,8 @@ async function main(): Promise<void> {
   try {
     const base = heapMb();
     rows.push({ phase: 'ready', streams: 0, heapMb: base, perStreamKb: 0 });
+    const readySnapshot = arg('heap-snapshots');
+    if (readySnapshot !== undefined) writeHeapSnapshot(`${readySnapshot}-0.heapsnapshot`);
     let connected = 0;
     let previous = base;
     const phase = async (name: string, proxies: SimulatedProxy[]): Promise<void> => {

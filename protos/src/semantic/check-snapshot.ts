@@ -102,6 +102,27 @@ interface Entry {
   readonly check: ResourceCheck;
 }
 
+/**
+ * A flat copy of a string built by concatenation: the cached results outlive the
+ * check, and a path like "virtual_hosts[3].routes[0].route.cluster" would otherwise
+ * keep its whole tree of concatenated parts alive.
+ */
+function flat(text: string): string {
+  return JSON.parse(JSON.stringify(text)) as string;
+}
+
+function firstOfEachTarget(references: readonly Reference[]): Reference[] {
+  const seen = new Set<string>();
+  const first: Reference[] = [];
+  for (const r of references) {
+    const key = `${r.kind}\u0000${r.name}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    first.push({ kind: r.kind, name: flat(r.name), path: flat(r.path), via: r.via });
+  }
+  return first;
+}
+
 /** Converts and checks one resource on its own (the part that does not need the snapshot). */
 function checkResource(kind: ResourceKind, resource: unknown, root: protobuf.Root): ResourceCheck {
   const problems: { path: string; code: SnapshotProblemCode; message: string }[] = [];
@@ -124,11 +145,13 @@ function checkResource(kind: ResourceKind, resource: unknown, root: protobuf.Roo
     );
   return {
     valid: json !== undefined,
+    // One reference per target is enough for a missing-reference problem (the first
+    // place it is named); a route table names the same cluster many times.
+    references: firstOfEachTarget(references),
     name: json === undefined ? undefined : text(json[NAME_FIELD[kind]]),
     addresses: json !== undefined && kind === 'listeners' ? listenerAddresses(json) : [],
     problems,
     local,
-    references,
   };
 }
 

@@ -105,8 +105,11 @@ export function proxySnapshot(
   const types = new Map<string, TypeSnapshot>();
   for (const kind of RESOURCE_KIND_ORDER) {
     const entries = new Map<string, SnapshotEntry>();
-    for (const r of built.kinds[kind].resources)
-      entries.set(r.name, pool.entry(ENVOY_TYPES[kind], r.name, r.version, r.resource));
+    for (const r of built.kinds[kind].resources) {
+      // Keyed by the pooled entry's name: one string for every group holding it.
+      const entry = pool.entry(ENVOY_TYPES[kind], r.name, r.version, r.resource);
+      entries.set(entry.name, entry);
+    }
     types.set(TYPE_URL_OF_KIND[kind], { version: built.kinds[kind].version, entries });
   }
   return assemble(types, pool, changeSeenAt, proxylessIr);
@@ -125,8 +128,10 @@ export function withEndpoints(
   const types = new Map(snapshot.types);
   const previous = types.get(TYPE_URLS.endpoints);
   const entries = new Map(previous?.entries);
-  for (const r of replacements)
-    entries.set(r.name, pool.entry(ENVOY_TYPES.endpoints, r.name, r.version, r.resource));
+  for (const r of replacements) {
+    const entry = pool.entry(ENVOY_TYPES.endpoints, r.name, r.version, r.resource);
+    entries.set(entry.name, entry);
+  }
   types.set(TYPE_URLS.endpoints, { version: kindVersion([...entries.values()]), entries });
   return assemble(types, pool, changeSeenAt, snapshot.proxylessIr);
 }
