@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [--workloads S,M,M-unscoped] [--cpu-prof]`.
+// `npm run bench [-- --quick] [--workloads S,M,M-unscoped] [--samples N] [--cpu-prof]`.
 import { parseArgs } from 'node:util';
 import type { WorkloadName } from './workloads';
 
@@ -6,6 +6,8 @@ export interface BenchArgs {
   quick: boolean;
   workloads: WorkloadName[];
   cpuProf: boolean;
+  /** Repetitions of each single change (default 10, 3 with --quick). */
+  samples?: number;
 }
 
 const NAMES: readonly WorkloadName[] = ['S', 'M', 'M-unscoped'];
@@ -17,6 +19,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       quick: { type: 'boolean', default: false },
       workloads: { type: 'string' },
       'cpu-prof': { type: 'boolean', default: false },
+      samples: { type: 'string' },
     },
     allowPositionals: false,
   });
@@ -31,5 +34,13 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       return name as WorkloadName;
     });
   }
-  return { quick, workloads, cpuProf: values['cpu-prof'] === true };
+  const samples = values.samples === undefined ? undefined : Number(values.samples);
+  if (samples !== undefined && !(Number.isInteger(samples) && samples >= 1))
+    throw new Error(`--samples: "${values.samples}" is not a whole number >= 1`);
+  return {
+    quick,
+    workloads,
+    cpuProf: values['cpu-prof'] === true,
+    ...(samples === undefined ? {} : { samples }),
+  };
 }

@@ -62,6 +62,7 @@ async function main(): Promise<void> {
           etcdEndpoint: etcd.endpoint,
           log,
           quick: args.quick,
+          ...(args.samples === undefined ? {} : { samples: args.samples }),
           logDir,
           runId,
           ...(cpuProfDir === undefined ? {} : { cpuProfDir }),

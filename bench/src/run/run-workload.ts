@@ -20,6 +20,8 @@ export interface RunOptions {
   logDir: string;
   cpuProfDir?: string;
   runId: string;
+  /** Repetitions of each single change (default 10, 3 when quick). */
+  samples?: number;
 }
 
 async function proxiesFor(w: Workload, stack: Stack, log: Logger): Promise<SimulatedProxy[]> {
@@ -140,7 +142,7 @@ export async function runWorkload(w: Workload, options: RunOptions): Promise<Wor
     const live = fleet;
     const tag = Date.now().toString(36);
 
-    const reps = options.quick ? 3 : 10;
+    const reps = options.samples ?? (options.quick ? 3 : 10);
     const changes: Record<string, ChangeSummary> = {};
     for (const kind of CHANGE_KINDS) {
       log.info({ kind, reps }, 'phase: change');
