@@ -4,7 +4,8 @@
 import { Metadata } from '@grpc/grpc-js';
 import { issueDataPlaneToken, storeSigningKeys, storeTokenRecords } from '@crossway/auth';
 import { loadEnvoyProtos, lookupMessageType } from '@crossway/protos';
-import { MemoryStore, type Store } from '@crossway/store';
+import { EtcdStore, MemoryStore, type Store } from '@crossway/store';
+import { startEtcd } from '@crossway/testing';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDataPlaneAuthenticator } from '../src/auth';
@@ -51,8 +52,8 @@ function wireNode(id: string, metadata: Record<string, MetaValue>): unknown {
   return decoded['node'];
 }
 
-async function setup(now = () => new Date()) {
-  const store = new MemoryStore();
+async function setup(now = () => new Date(), given?: Store) {
+  const store = given ?? new MemoryStore();
   stores.push(store);
   const records = storeTokenRecords(store);
   const keys = storeSigningKeys(store, now);
@@ -239,4 +240,27 @@ describe('data-plane authenticator', () => {
     );
     expect(result).toMatchObject({ ok: true, node: { id: 'dev', role: 'proxyless' } });
   });
+});
+
+describe('data-plane authenticator while etcd is away', () => {
+  it('retries a verification the store cannot answer, rather than refusing the stream', async () => {
+    const etcd = await startEtcd();
+    try {
+      const store = new EtcdStore({ endpoints: [etcd.endpoint], prefix: '/auth-retry' });
+      const { auth, issue } = await setup(undefined, store);
+      const { token } = await issue({ role: 'sidecar', target: 'shop/cart' });
+      await etcd.kill();
+      const pending = auth.authenticate(
+        wireNode('cart-1', { role: 'sidecar', service: 'shop/cart', token }),
+        new Metadata(),
+      );
+      // etcd is back within the retries: the stream is accepted, not refused.
+      await new Promise((r) => setTimeout(r, 1500));
+      await etcd.restart();
+      const result = await pending;
+      expect(result).toMatchObject({ ok: true });
+    } finally {
+      await etcd.stop();
+    }
+  }, 30_000);
 });

@@ -3,6 +3,11 @@
 // is sent. Codes: INVALID_ARGUMENT for a malformed node, UNAUTHENTICATED for a missing,
 // invalid or expired token, PERMISSION_DENIED for a role or target the token was not
 // issued for. Never logs or returns the token.
+//
+// A store that cannot answer in time (a restart's connect storm keeps the process
+// busy, and a read misses its deadline; or etcd restarts) is retried for up to
+// VERIFY_BUDGET_MS before the stream is refused: a refusal sends the proxy into reconnect back-off, which at
+// 5,000 proxies turned one slow read into minutes of refused streams.
 import type { Metadata } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import {
@@ -23,7 +28,12 @@ export interface DataPlaneAuthenticatorOptions {
   now?: () => Date;
   /** How long a token's revocation state is trusted before the store is asked again. */
   revocationCacheMs?: number;
+  /** Wait before the n-th retry of a verification the store could not answer (ms × n, at most 1 s). */
+  retryDelayMs?: number;
 }
+
+/** How long a verification keeps retrying a store that cannot answer. */
+const VERIFY_BUDGET_MS = 6_000;
 
 function bearer(metadata: Metadata): string | undefined {
   for (const value of metadata.get('authorization')) {
@@ -84,15 +94,25 @@ export function createDataPlaneAuthenticator(
         };
       }
       let verified;
-      try {
-        verified = await verifier.verify(token);
-      } catch (error) {
-        log.error({ err: error, node: node.id }, 'token verification failed');
-        return {
-          ok: false,
-          code: 'UNAUTHENTICATED',
-          message: 'the token could not be verified now; retry',
-        };
+      const giveUpAt = Date.now() + VERIFY_BUDGET_MS;
+      for (let attempt = 1; verified === undefined; attempt++) {
+        try {
+          verified = await verifier.verify(token);
+        } catch (error) {
+          if (Date.now() < giveUpAt) {
+            log.warn({ err: error, node: node.id, attempt }, 'token verification failed: retrying');
+            await new Promise((r) =>
+              setTimeout(r, Math.min(1000, (options.retryDelayMs ?? 250) * attempt)),
+            );
+            continue;
+          }
+          log.error({ err: error, node: node.id }, 'token verification failed');
+          return {
+            ok: false,
+            code: 'UNAUTHENTICATED',
+            message: 'the token could not be verified now; retry',
+          };
+        }
       }
       if (!verified.ok) {
         log.info({ node: node.id, reason: verified.reason }, 'xDS stream refused');
