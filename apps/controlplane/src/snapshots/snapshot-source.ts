@@ -54,14 +54,15 @@ import {
   type GroupScope,
 } from './affected-groups';
 import type { IdentityChange, IdentitySecretSource } from '../identity/index';
-import { buildGroup } from './build-group';
+import { buildOutcome, type Outcome } from './group-outcome';
 import { epochNow, startChangeRound, type ChangeRound, type ChangeTrace } from './change-rounds';
 import { needsFullBuild, patchEndpoints } from './endpoint-patch';
 import { EntryPool } from './entry-pool';
 import { groupKey } from './group-key';
 import type { IdentityUse } from './identity-secrets';
 import { ObjectCache } from './object-cache';
-import { proxySnapshot, type BuiltProxySnapshot } from './proxy-snapshot';
+import { SlicedQueue } from './sliced-queue';
+import type { BuiltProxySnapshot } from './proxy-snapshot';
 
 export interface SnapshotSourceOptions {
   store: Store;
@@ -127,7 +128,7 @@ export interface ControlPlaneSnapshotSource extends SnapshotSource {
 
 type WorkloadScope = Extract<ChangeScope, { all: false }>;
 
-/** How long buildJoins builds new groups before yielding to I/O. */
+/** How long new groups are built before yielding to I/O (sliced-queue.ts). */
 const JOIN_SLICE_MS = 20;
 
 interface Watcher {
@@ -204,16 +205,6 @@ export function createSnapshotSource(options: SnapshotSourceOptions): ControlPla
     logger.warn({ group: group.key, ...details }, problem);
   }
 
-  type Outcome =
-    | { ok: true; snapshot: BuiltProxySnapshot; identity: IdentityUse }
-    | {
-        ok: false;
-        problem: string;
-        details: Record<string, unknown>;
-        /** Waiting for a certificate: normal, logged at debug only. */
-        pending?: boolean;
-        identity?: IdentityUse;
-      };
   /**
    * Builds of the current resolved policy by effective key: groups that differ only in
    * locality share one build (and one snapshot object) unless locality failover is used.
@@ -225,43 +216,10 @@ export function createSnapshotSource(options: SnapshotSourceOptions): ControlPla
     const key = groupKey(node, usesLocality);
     const known = builds.get(key);
     if (known) return known;
-    let outcome: Outcome;
-    try {
-      const built = buildGroup(resolved as ResolvedPolicy, node, secrets, options.identity);
-      if (!built.ok)
-        outcome = {
-          ok: false,
-          problem: built.pending ? 'waiting for a certificate' : 'target not found',
-          details: { reason: built.reason },
-          ...(built.pending ? { pending: true } : {}),
-          ...(built.identity ? { identity: built.identity } : {}),
-        };
-      else if (built.snapshot.problems.length > 0)
-        outcome = {
-          ok: false,
-          problem: 'snapshot is inconsistent',
-          // A problem inside a Secret may quote its content (a key): only where it is.
-          details: {
-            problems: built.snapshot.problems
-              .slice(0, 10)
-              .map((p) => (p.type === 'secrets' ? { ...p, message: '(not shown: secret)' } : p)),
-          },
-        };
-      else {
-        if (built.missingSecrets.length > 0)
-          logger.warn(
-            { group: key, secrets: built.missingSecrets },
-            'referenced secrets not found',
-          );
-        outcome = {
-          ok: true,
-          snapshot: proxySnapshot(built.snapshot, pool, changeSeenAt, built.proxylessIr),
-          identity: built.identity,
-        };
-      }
-    } catch (error) {
-      outcome = { ok: false, problem: 'snapshot build failed', details: { err: error } };
-    }
+    const outcome = buildOutcome(
+      { resolved: resolved as ResolvedPolicy, node, secrets, pool, changeSeenAt, logger, key },
+      options.identity,
+    );
     builds.set(key, outcome);
     return outcome;
   }
@@ -418,39 +376,16 @@ export function createSnapshotSource(options: SnapshotSourceOptions): ControlPla
     if (!patching) setImmediate(() => closed || notifyPolicy());
   }
 
-  /** New groups waiting for their first build (watch()), built in slices by buildJoins. */
-  const joining = new Set<Group>();
-  let joinsScheduled = false;
-
-  function scheduleJoins(): void {
-    if (joinsScheduled || closed) return;
-    joinsScheduled = true;
-    setImmediate(buildJoins);
-  }
-
-  /**
-   * Builds waiting new groups for about JOIN_SLICE_MS, then yields to I/O and goes on:
-   * a thousand proxies connecting at once (a restart) must not block the event loop
-   * for seconds, or store reads (token checks, registrations) miss their deadlines.
-   */
-  function buildJoins(): void {
-    joinsScheduled = false;
-    if (closed) return;
-    const until = performance.now() + JOIN_SLICE_MS;
-    let built = false;
-    for (const group of joining) {
-      joining.delete(group);
-      if (groups.get(group.key) !== group || group.current !== undefined || !resolved) continue;
-      if (rebuild(group, lastChangeSeenAt)) {
-        built = true;
-        publish(group);
-      }
-      if (performance.now() > until) break;
-    }
-    if (built)
-      pool.sweepWhenGrown(() => [...groups.values()].flatMap((g) => g.current?.allEntries ?? []));
-    if (joining.size > 0) scheduleJoins();
-  }
+  /** New groups waiting for their first build (watch()), built in slices. */
+  const joining = new SlicedQueue<Group>(
+    (group) => {
+      if (groups.get(group.key) !== group || group.current !== undefined || !resolved) return;
+      if (rebuild(group, lastChangeSeenAt)) publish(group);
+    },
+    JOIN_SLICE_MS,
+    () =>
+      pool.sweepWhenGrown(() => [...groups.values()].flatMap((g) => g.current?.allEntries ?? [])),
+  );
 
   /** Rebuilds, from the current policy, the groups serving what the identity layer changed. */
   function identityChanged(change: IdentityChange): void {
@@ -524,6 +459,7 @@ export function createSnapshotSource(options: SnapshotSourceOptions): ControlPla
 
     async close() {
       closed = true;
+      joining.stop();
       stopIdentity?.();
       if (timer) clearTimeout(timer);
       timer = undefined;
@@ -551,7 +487,6 @@ export function createSnapshotSource(options: SnapshotSourceOptions): ControlPla
         groups.set(key, group);
         if (resolved) {
           joining.add(group);
-          scheduleJoins();
         }
       }
       const watcher: Watcher = { listener, last: undefined };
