@@ -90,11 +90,14 @@ describe('PUT', () => {
     await api.request('PUT', `${base}/other`, service('other', 'shop', 90));
     const again = await api.request('PUT', `${base}/web`, service('web', 'shop', 81));
     expect(again.statusCode).toBe(200);
+    // The object that was the store's last write, PUT again unchanged.
+    await api.request('PUT', `${base}/other`, service('other', 'shop', 90));
     const updates = api.audits().filter((a) => a['action'] === 'update');
     expect(updates.map((a) => `${String(a['object'])}:${String(a['result'])}`)).toEqual([
       'Service/shop/web:updated',
       'Service/shop/other:updated',
       'Service/shop/web:unchanged',
+      'Service/shop/other:unchanged',
     ]);
   });
 

@@ -16,7 +16,7 @@
 import type { KvBackend } from './kv';
 import { fitsLimits } from './limits';
 import type { MetadataSource } from './metadata';
-import { planTransaction, presentResult, type ResolvedOp, type TxPlan } from './tx-plan';
+import { planTransaction, txResult, type ResolvedOp, type TxPlan } from './tx-plan';
 import type { TxResult } from './types';
 
 /** Operations per batch: 1 compare and up to 2 writes each stays within 128 etcd ops. */
@@ -109,8 +109,7 @@ export class GroupCommit {
         continue;
       }
       if (plan.writes.length === 0) {
-        const objects = plan.results.map((r) => presentResult(r, read.revision));
-        pending.resolve({ revision: read.revision, objects });
+        pending.resolve(txResult(plan.results, read.revision));
       } else writers.push({ pending, plan });
     }
     if (writers.length === 0) return;
@@ -132,8 +131,7 @@ export class GroupCommit {
       return;
     }
     for (const { pending, plan } of writers) {
-      const objects = plan.results.map((r) => presentResult(r, commit.revision));
-      pending.resolve({ revision: commit.revision, objects });
+      pending.resolve(txResult(plan.results, commit.revision));
     }
   }
 

@@ -14,7 +14,7 @@ import { leasedRecordArea } from './leased-records';
 import { recordArea } from './records';
 import { startWatch } from './store-watch';
 import { GroupCommit } from './group-commit';
-import { failure, planTransaction, presentResult, type ResolvedOp } from './tx-plan';
+import { failure, planTransaction, txResult, type ResolvedOp } from './tx-plan';
 import type {
   ApplyMarker,
   LeasedRecordArea,
@@ -168,22 +168,16 @@ export class KvStore implements Store {
     tooLarge: 'throw' | 'undefined',
   ): Promise<TxResult | undefined> {
     if (resolved.length === 0)
-      return { revision: await this.backend.currentRevision(), objects: [] };
+      return { revision: await this.backend.currentRevision(), objects: [], written: [] };
     const keys = resolved.flatMap((op) => [op.key, op.statusKey]);
     for (let attempt = 1; ; attempt++) {
       const { revision, entries } = await this.backend.read(keys);
       const plan = planTransaction(resolved, entries, this.source);
-      if (plan.writes.length === 0)
-        return { revision, objects: plan.results.map((r) => presentResult(r, revision)) };
+      if (plan.writes.length === 0) return txResult(plan.results, revision);
       if (tooLarge === 'undefined' && !fitsLimits(plan.compares, plan.writes)) return undefined;
       checkLimits(plan.compares, plan.writes);
       const commit = await this.backend.commit(plan.compares, plan.writes);
-      if (commit.succeeded) {
-        return {
-          revision: commit.revision,
-          objects: plan.results.map((r) => presentResult(r, commit.revision)),
-        };
-      }
+      if (commit.succeeded) return txResult(plan.results, commit.revision);
       // Someone wrote a key we read. Reading again turns a stale expectedResourceVersion
       // into Conflict; without one, last writer wins after a fresh read.
       if (attempt === MAX_ATTEMPTS) {

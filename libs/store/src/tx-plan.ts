@@ -7,7 +7,7 @@ import { StoreError, type StoreErrorCode } from './errors';
 import { describeId } from './keys';
 import type { KvCompare, KvEntry, KvWrite } from './kv';
 import { buildCreated, buildUpdated, present, type MetadataSource } from './metadata';
-import type { ObjectId, TxOp } from './types';
+import type { ObjectId, TxOp, TxResult } from './types';
 
 export interface ResolvedOp {
   index: number;
@@ -137,6 +137,15 @@ function withStatus<R extends PlannedResult>(result: R, status: ObjectStatus | u
 }
 
 /** What an operation returns, given the revision its write was committed at. */
+/** The TxResult of planned results, every written one at `revision`. */
+export function txResult(results: readonly PlannedResult[], revision: number): TxResult {
+  return {
+    revision,
+    objects: results.map((r) => presentResult(r, revision)),
+    written: results.map((r) => r.outcome === 'written'),
+  };
+}
+
 export function presentResult(planned: PlannedResult, revision: number): CrosswayObject {
   const resourceVersion = planned.outcome === 'written' ? revision : planned.modRevision;
   return present(planned.object, resourceVersion, planned.status);

@@ -47,6 +47,8 @@ export interface TxResult {
   revision: number;
   /** Per operation: the object as stored now, or as it was before a delete. */
   objects: (CrosswayObject | undefined)[];
+  /** Per operation: true when this transaction wrote it (false: it changed nothing). */
+  written: boolean[];
 }
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';

@@ -10,7 +10,7 @@ import { describeId, type KeyLayout } from './keys';
 import type { KvBackend, KvEntry } from './kv';
 import type { MetadataSource } from './metadata';
 import { rollBack, type CommittedChunk, type CommittedStep } from './rollback';
-import { failure, planTransaction, presentResult, type ResolvedOp } from './tx-plan';
+import { failure, planTransaction, presentResult, txResult, type ResolvedOp } from './tx-plan';
 import type { ApplyMarker, TxResult, WriteAllOptions } from './types';
 
 export interface ChunkedWriteContext {
@@ -43,8 +43,7 @@ export async function writeInChunks(
     const own = plan.perOp[i];
     if (own !== undefined && own.writes.length > 0) steps.push({ op, ...own });
   });
-  if (steps.length === 0)
-    return { revision, objects: plan.results.map((r) => presentResult(r, revision)) };
+  if (steps.length === 0) return txResult(plan.results, revision);
 
   const marker: ApplyMarker = {
     id: crypto.randomUUID(),
@@ -87,6 +86,7 @@ export async function writeInChunks(
       const op = resolved[i];
       return presentResult(r, (op === undefined ? undefined : revisions.get(op)) ?? revision);
     }),
+    written: plan.results.map((r) => r.outcome === 'written'),
   };
 }
 

@@ -273,13 +273,10 @@ export function registerObjectRoutes(app: FastifyInstance, store: Store): void {
           .catch(ifMatchFailure(precondition));
         const updated = result.objects[0];
         if (updated === undefined) throw new ApiProblem('Internal', 'the store returned no object');
-        // Written iff at the transaction's revision (an unchanged object that was the
-        // store's very last write reads as updated: the audit log's one ambiguity).
-        const changed = updated.metadata.resourceVersion === String(result.revision);
         request.audit({
           action: 'update',
           object: updated,
-          result: changed ? 'updated' : 'unchanged',
+          result: result.written[0] === true ? 'updated' : 'unchanged',
         });
         return reply.header('etag', etag(updated)).send(redactSecret(updated));
       },

@@ -28,11 +28,17 @@ export function describeTransactions(ctx: ContractContext): void {
       const store = await ctx.open();
       const created = await store.create(service('api'));
       ctx.advanceClock(3_600_000);
-      const [same] = (await store.transaction([{ op: 'upsert', object: service('api') }])).objects;
-      expect(same).toEqual(created);
+      const unchanged = await store.transaction([{ op: 'upsert', object: service('api') }]);
+      expect(unchanged.objects[0]).toEqual(created);
+      expect(unchanged.written).toEqual([false]);
       const changed = service('api', { port: 9 });
       changed.metadata.creationTimestamp = '2001-01-01T00:00:00Z';
-      const [upserted] = (await store.transaction([{ op: 'upsert', object: changed }])).objects;
+      const result = await store.transaction([
+        { op: 'upsert', object: changed },
+        { op: 'upsert', object: service('other') },
+      ]);
+      expect(result.written).toEqual([true, true]);
+      const [upserted] = result.objects;
       expect(upserted?.metadata).toMatchObject({
         uid: created.metadata.uid,
         creationTimestamp: created.metadata.creationTimestamp,
