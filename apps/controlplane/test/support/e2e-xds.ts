@@ -30,15 +30,19 @@ export interface NodeIdentity {
   token?: string;
 }
 
-/** A gRPC xDS bootstrap (the shape grpc-js-xds validates) for one node. */
-export function proxylessBootstrap(xdsPort: number, node: NodeIdentity): string {
+/**
+ * A gRPC xDS bootstrap (the shape grpc-js-xds validates) for one node. `xdsServer` is
+ * a loopback port, or a whole gRPC target such as "ipv4:127.0.0.1:1,127.0.0.1:2"
+ * (pick_first over several control-plane replicas, in that order of preference).
+ */
+export function proxylessBootstrap(xdsServer: number | string, node: NodeIdentity): string {
   const metadata: Record<string, string> = { role: 'proxyless' };
   if (node.service !== undefined) metadata['service'] = node.service;
   if (node.token !== undefined) metadata['token'] = node.token;
   return JSON.stringify({
     xds_servers: [
       {
-        server_uri: `127.0.0.1:${xdsPort}`,
+        server_uri: typeof xdsServer === 'number' ? `127.0.0.1:${xdsServer}` : xdsServer,
         channel_creds: [{ type: 'insecure' }],
         server_features: ['xds_v3'],
       },
@@ -62,11 +66,11 @@ export class XdsEchoClient {
 
   constructor(
     readonly target: string,
-    xdsPort: number,
+    xdsServer: number | string,
     node: NodeIdentity,
   ) {
     this.client = new grpc.Client(target, grpc.credentials.createInsecure(), {
-      [BOOTSTRAP_OPTION]: proxylessBootstrap(xdsPort, node),
+      [BOOTSTRAP_OPTION]: proxylessBootstrap(xdsServer, node),
     });
   }
 
@@ -137,7 +141,8 @@ export interface XdsEchoServer extends EchoBackendState {
 export async function startXdsEchoServer(options: {
   name: string;
   port: number;
-  xdsPort: number;
+  /** A loopback port or a gRPC target (see proxylessBootstrap). */
+  xdsPort: number | string;
   node: NodeIdentity;
   timeoutMs?: number;
 }): Promise<XdsEchoServer> {
