@@ -1,12 +1,12 @@
 // `npm run start:controlplane`: the xDS server alone, on the store the CROSSWAY_*
 // settings name (the API's `npm start` runs the same control plane in its process).
 // It always serves the mesh identity (built-in CA, settings.ts for its key).
-// CROSSWAY_METRICS_PORT adds a /metrics endpoint with the xDS and process metrics;
+// CROSSWAY_METRICS_PORT adds the admin endpoint: /metrics (xDS and process metrics), /readyz;
 // CROSSWAY_TRACE_CHANGES=1 logs a change-trace line per published round.
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { openStoreFromSettings } from '@crossway/store';
-import { startControlPlane } from './control-plane';
+import { startControlPlane, type ControlPlane } from './control-plane';
 import { startMetricsServer, withProcessMetrics, type MetricsServer } from './metrics-server';
 import { loadControlPlaneSettings } from './settings';
 
@@ -26,7 +26,20 @@ async function main(): Promise<void> {
       'embedded store: the CA key lives only in this process (set CROSSWAY_CA_KEY_FILE to keep it)',
     );
   const registry = new Registry();
-  const plane = await startControlPlane({
+  // The admin endpoint listens first, so /readyz says "not ready" while the control
+  // plane syncs with the store (and while the store cannot be reached at start).
+  const started: { plane?: ControlPlane } = {};
+  let metrics: MetricsServer | undefined;
+  if (settings.metricsPort !== undefined) {
+    metrics = await startMetricsServer({
+      registry: withProcessMetrics(registry),
+      host: settings.xdsHost,
+      port: settings.metricsPort,
+      ready: () => started.plane?.ready() ?? false,
+    });
+    log.info({ host: settings.xdsHost, port: metrics.port }, 'admin endpoint on /metrics, /readyz');
+  }
+  const running = await startControlPlane({
     store,
     logger: log,
     xdsPort: settings.xdsPort,
@@ -39,22 +52,14 @@ async function main(): Promise<void> {
       ...(settings.ca.provided === undefined ? {} : { provided: settings.ca.provided }),
     },
   });
-  let metrics: MetricsServer | undefined;
-  if (settings.metricsPort !== undefined) {
-    metrics = await startMetricsServer({
-      registry: withProcessMetrics(registry),
-      host: settings.xdsHost,
-      port: settings.metricsPort,
-    });
-    log.info({ host: settings.xdsHost, port: metrics.port }, 'metrics listening on /metrics');
-  }
+  started.plane = running;
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     log.info({ signal }, 'shutting down');
     await metrics?.close();
-    await plane.close();
+    await running.close();
     await store.close();
     process.exit(0);
   };

@@ -37,3 +37,25 @@ it('serves the xDS metrics with process RSS and heap on /metrics, and nothing el
 
   expect((await fetch(`http://127.0.0.1:${server.port}/other`)).status).toBe(404);
 });
+
+it('answers /readyz 503 until the control plane is ready, then 200; /healthz always', async () => {
+  let ready = false;
+  const server = await startMetricsServer({
+    registry: new Registry(),
+    host: '127.0.0.1',
+    port: 0,
+    ready: () => ready,
+    debug: { cache: () => ({ objects: 3 }) },
+  });
+  cleanups.push(() => server.close());
+  const base = `http://127.0.0.1:${server.port}`;
+  expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  const notReady = await fetch(`${base}/readyz`);
+  expect(notReady.status).toBe(503);
+  expect(await notReady.json()).toMatchObject({ status: 'not ready' });
+  ready = true;
+  expect((await fetch(`${base}/readyz`)).status).toBe(200);
+  expect(await (await fetch(`${base}/debug/cache`)).json()).toEqual({ objects: 3 });
+  expect((await fetch(`${base}/debug/other`)).status).toBe(404);
+  expect((await fetch(`${base}/readyz`, { method: 'POST' })).status).toBe(405);
+});
