@@ -1,7 +1,8 @@
 // `npm run start:controlplane`: the xDS server alone, on the store the CROSSWAY_*
 // settings name (the API's `npm start` runs the same control plane in its process).
 // It always serves the mesh identity (built-in CA, settings.ts for its key).
-// CROSSWAY_METRICS_PORT adds the admin endpoint: /metrics (xDS and process metrics), /readyz;
+// CROSSWAY_METRICS_PORT adds the admin endpoint: /metrics (xDS and process metrics), /readyz,
+// /debug/objects (the objects the snapshots are built from);
 // CROSSWAY_TRACE_CHANGES=1 logs a change-trace line per published round.
 import pino from 'pino';
 import { Registry } from 'prom-client';
@@ -36,6 +37,10 @@ async function main(): Promise<void> {
       host: settings.xdsHost,
       port: settings.metricsPort,
       ready: () => started.plane?.ready() ?? false,
+      debug: {
+        // What the snapshots are built from, to compare with a fresh read of the store.
+        objects: () => started.plane?.snapshots.objectsDigest() ?? { revision: 0, objects: [] },
+      },
     });
     log.info({ host: settings.xdsHost, port: metrics.port }, 'admin endpoint on /metrics, /readyz');
   }

@@ -33,22 +33,44 @@ export interface StoreErrorDetails {
   name?: string;
 }
 
+/**
+ * The store's revision went back (etcd restored from an older backup): a watch or cache
+ * at `from` is ahead of a store now at `to`, and an equal resourceVersion no longer
+ * means equal content. Reported as Compacted, since every reader re-lists on that.
+ */
+export interface RevisionRegression {
+  from: number;
+  to: number;
+}
+
 export class StoreError extends Error {
   override readonly name = 'StoreError';
   readonly code: StoreErrorCode;
   readonly httpStatus: number;
   readonly details: StoreErrorDetails;
+  /** Set when the failure is a store whose revision went back. */
+  readonly regression: RevisionRegression | undefined;
 
   constructor(
     code: StoreErrorCode,
     message: string,
-    options: { cause?: unknown; details?: StoreErrorDetails } = {},
+    options: { cause?: unknown; details?: StoreErrorDetails; regression?: RevisionRegression } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.httpStatus = STORE_ERROR_CODES[code].httpStatus;
     this.details = options.details ?? {};
+    this.regression = options.regression;
   }
+}
+
+/** The Compacted error a reader gets when the store's revision went back from `from` to `to`. */
+export function revisionRegressed(from: number, to: number): StoreError {
+  return new StoreError(
+    'Compacted',
+    `store revision went back from ${from} to ${to} (restored from an older backup?): re-listing`,
+    { regression: { from, to } },
+  );
 }
 
 export function isStoreError(error: unknown, code?: StoreErrorCode): error is StoreError {

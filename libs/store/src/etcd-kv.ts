@@ -217,7 +217,8 @@ export class EtcdKv implements KvBackend {
     onError: (error: StoreError) => void,
   ): KvWatch {
     return watchEtcd(this.client, range, startRevision, onEvents, (error, nextRevision) => {
-      void this.classifyCancel(range, nextRevision, error).then(onError);
+      if (error instanceof StoreError) onError(error);
+      else void this.classifyCancel(range, nextRevision, error).then(onError);
     });
   }
 

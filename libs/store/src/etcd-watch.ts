@@ -3,7 +3,13 @@
 // ahead of the last event delivered (creation and catch-up responses carry the
 // store's current revision). We resume from the last revision we delivered instead,
 // and drop anything at or below it, so each event arrives once and in order.
+// A store restored from an older backup has a revision below what we have seen: etcd
+// would accept the resume from `delivered + 1` as a watch on a future revision and
+// stay silent, so every (re)creation answer's header revision is checked against the
+// highest revision this watch has seen, and a regression ends the watch (Compacted,
+// with `regression` set) so its reader re-lists.
 import type { Etcd3, IEvent, IWatchResponse } from 'etcd3';
+import { revisionRegressed, type StoreError } from './errors';
 import type { KeyRange } from './keys';
 import type { KvEvent, KvWatch } from './kv';
 
@@ -34,10 +40,15 @@ export function watchEtcd(
   range: KeyRange,
   startRevision: number,
   onEvents: (events: KvEvent[]) => void,
-  /** The server ended the watch; `nextRevision` is the first one not delivered. */
+  /**
+   * The server ended the watch; `nextRevision` is the first one not delivered. A
+   * StoreError (the revision went back) needs no further classification.
+   */
   onCancel: (error: unknown, nextRevision: number) => void,
 ): KvWatch {
   let delivered = startRevision - 1;
+  /** The highest store revision any answer has shown; the store never goes below it. */
+  let seenStore = 0;
   let stopped = false;
   let canceledByServer = false;
   // watcher() (not create()) attaches our listeners before anything can arrive.
@@ -48,8 +59,23 @@ export function watchEtcd(
     .startRevision(String(startRevision))
     .watcher();
 
+  const end = (error: StoreError): void => {
+    if (stopped) return;
+    stopped = true;
+    canceledByServer = true; // close() has nothing left to do
+    // The client still holds this watcher (the server did not cancel it).
+    void Promise.race([watcher.cancel().catch(() => undefined), delay(1000)]);
+    onCancel(error, delivered + 1);
+  };
+  watcher.on('connected', (response: IWatchResponse) => {
+    if (stopped) return;
+    const current = Number(response.header.revision);
+    if (current < seenStore) end(revisionRegressed(seenStore, current));
+    else seenStore = current;
+  });
   watcher.on('data', (response: IWatchResponse) => {
     if (stopped) return;
+    seenStore = Math.max(seenStore, Number(response.header.revision));
     if (response.events.length === 0) {
       // A progress notification: every event up to this revision has been sent.
       if (!response.created) delivered = Math.max(delivered, Number(response.header.revision));

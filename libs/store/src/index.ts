@@ -1,8 +1,8 @@
 // @crossway/store: where the policy model lives. One Store contract, on etcd
 // (EtcdStore) or in memory (MemoryStore), plus an informer that keeps a consumer in
 // step across watch failures.
-export { STORE_ERROR_CODES, StoreError, isStoreError } from './errors';
-export type { StoreErrorCode, StoreErrorDetails } from './errors';
+export { STORE_ERROR_CODES, StoreError, isStoreError, revisionRegressed } from './errors';
+export type { RevisionRegression, StoreErrorCode, StoreErrorDetails } from './errors';
 export { MAX_REQUEST_BYTES, MAX_TXN_OPS } from './limits';
 export { DEFAULT_PREFIX } from './keys';
 export { DEFAULT_MARKER_TTL_MS } from './apply-markers';
@@ -10,7 +10,7 @@ export { MemoryStore } from './memory-store';
 export { DEFAULT_REQUEST_TIMEOUT_MS, EtcdStore, parseEndpoints } from './etcd-store';
 export type { EtcdStoreOptions } from './etcd-store';
 export { startInformer } from './informer';
-export type { Informer, InformerHandlers, InformerOptions } from './informer';
+export type { Informer, InformerHandlers, InformerOptions, SyncContext } from './informer';
 export type {
   ApplyMarker,
   ApplyMarkerChange,

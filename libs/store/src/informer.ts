@@ -3,13 +3,25 @@
 // what platform-facts.md prescribes for etcd, and what the control plane builds on.
 // While an apply marker is open (a write too large for one transaction is under way)
 // the informer holds changes back, so its consumer only ever sees whole applies.
+// A store restored from an older backup goes back in revision: the watch notices on
+// reconnect (etcd-watch.ts), and a periodic check of the store's revision against the
+// one handed over catches what a watch cannot see; either way the informer re-lists
+// and tells onSync, since equal resourceVersions no longer mean equal content.
 import type { CrosswayObject, KindName } from '@crossway/model';
-import { isStoreError, StoreError } from './errors';
+import { isStoreError, revisionRegressed, StoreError } from './errors';
 import type { ApplyMarkerChange, Store, Watch, WatchEvent } from './types';
+
+export interface SyncContext {
+  /**
+   * The store's revision went back since the last sync (restored from an older backup):
+   * an object with a resourceVersion seen before may now hold other content.
+   */
+  revisionWentBack: boolean;
+}
 
 export interface InformerHandlers {
   /** The complete state at `revision`: first at start, again after every re-list. Replace, do not merge. */
-  onSync(items: CrosswayObject[], revision: number): void;
+  onSync(items: CrosswayObject[], revision: number, context: SyncContext): void;
   /** Changes after the last sync, in revision order (a chunked write's in one call). */
   onEvents(events: WatchEvent[]): void;
   /** A failure the informer recovers from by itself (by retrying or re-listing). For logs and metrics. */
@@ -34,6 +46,12 @@ export interface InformerOptions {
    * to onSync: the informer lists again once the marker has closed.
    */
   waitForApplyMarkers?: boolean;
+  /**
+   * How often the store's revision is compared with the one handed over; lower means
+   * the store went back (restored from a backup) and the informer re-lists. 0: never.
+   * Default 5000 ms.
+   */
+  revisionCheckMs?: number;
 }
 
 export interface Informer {
@@ -57,7 +75,11 @@ export function startInformer(
   const firstDelay = options.retryDelayMs ?? 100;
   const maxDelay = options.maxRetryDelayMs ?? 5000;
   const honourMarkers = options.waitForApplyMarkers ?? true;
+  const revisionCheckMs = options.revisionCheckMs ?? 5000;
   let closed = false;
+  /** A regression was seen and no sync has been handed over since. */
+  let wentBack = false;
+  let checking = false;
   /** Markers open now, as this generation's list and watch have shown them. */
   let open = new Set<string>();
   /** Changes held back while a marker is open. */
@@ -106,7 +128,9 @@ export function startInformer(
         listAgain = open.size > 0;
         if (!listAgain) {
           seen = revision;
-          handlers.onSync(items, revision);
+          const context = { revisionWentBack: wentBack };
+          wentBack = false;
+          handlers.onSync(items, revision, context);
           markSynced();
         }
         watch = store.watch(
@@ -159,9 +183,29 @@ export function startInformer(
 
   function restart(mine: number, error: StoreError): void {
     if (closed || mine !== generation) return;
+    if (error.regression !== undefined) wentBack = true;
     handlers.onError?.(error);
     void relist();
   }
+
+  /** Re-lists when the store is behind what was handed over (it went back). */
+  async function checkRevision(): Promise<void> {
+    const mine = generation;
+    const handedOver = seen;
+    if (checking || watch === undefined || handedOver === 0) return;
+    checking = true;
+    try {
+      const current = await store.revision();
+      if (current < handedOver) restart(mine, revisionRegressed(handedOver, current));
+    } catch {
+      // Unreachable: the watch reports that, and the next check runs again.
+    } finally {
+      checking = false;
+    }
+  }
+  const checker =
+    revisionCheckMs > 0 ? setInterval(() => void checkRevision(), revisionCheckMs) : undefined;
+  checker?.unref();
 
   void relist();
   return {
@@ -170,6 +214,7 @@ export function startInformer(
     close: async () => {
       closed = true;
       generation++;
+      if (checker !== undefined) clearInterval(checker);
       markSynced();
       const current = watch;
       watch = undefined;

@@ -2,7 +2,7 @@
 // well under a second. Every member still running when the process exits is killed
 // and its temp dir removed, so a crashed test run leaves nothing behind.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -19,6 +19,16 @@ export interface EtcdProcess {
   restart(): Promise<void>;
   /** SIGKILLs etcd (a crash); the data dir stays, so restart() brings it back. */
   kill(): Promise<void>;
+  /**
+   * A cold backup: stops etcd, copies its data dir to `target` (a new directory), and
+   * starts it again. restoreDataDir(target) later puts the store back to this state.
+   */
+  copyDataDir(target: string): Promise<void>;
+  /**
+   * Restores a backup made by copyDataDir: kills etcd, replaces its data dir with a copy
+   * of `source` and starts it again. The store's revision goes back to the backup's.
+   */
+  restoreDataDir(source: string): Promise<void>;
 }
 
 export interface StartEtcdOptions {
@@ -221,6 +231,12 @@ export async function startEtcd(options: StartEtcdOptions = {}): Promise<EtcdPro
   }
   const endpoint = `http://127.0.0.1:${clientPort}`;
 
+  const relaunch = async (): Promise<void> => {
+    const started = launch(binary, etcdArgs(dataDir, clientPort, peerPort));
+    member.child = started.child;
+    await waitReady(endpoint, started, readyTimeoutMs);
+  };
+
   const halt = async (signal: NodeJS.Signals): Promise<void> => {
     const child = member.child;
     if (child === undefined) return;
@@ -244,9 +260,18 @@ export async function startEtcd(options: StartEtcdOptions = {}): Promise<EtcdPro
     kill: () => halt('SIGKILL'),
     restart: async () => {
       await halt('SIGTERM');
-      const started = launch(binary, etcdArgs(dataDir, clientPort, peerPort));
-      member.child = started.child;
-      await waitReady(endpoint, started, readyTimeoutMs);
+      await relaunch();
+    },
+    copyDataDir: async (target) => {
+      await halt('SIGTERM');
+      cpSync(dataDir, target, { recursive: true, errorOnExist: true, force: false });
+      await relaunch();
+    },
+    restoreDataDir: async (source) => {
+      await halt('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+      cpSync(source, dataDir, { recursive: true });
+      await relaunch();
     },
   };
 }

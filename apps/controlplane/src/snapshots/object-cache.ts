@@ -1,6 +1,8 @@
 // The store's objects as the policy layer takes them, kept in step with the
 // informer: each object validated once per resourceVersion (an unchanged object is
 // never validated again). Invalid stored objects are left out and logged once.
+// After the store went back in revision (restored from an older backup) an equal
+// resourceVersion can name other content, so that sync validates everything anew.
 import { validateStoredObject, type CrosswayObject, type ValidatedObject } from '@crossway/model';
 import type { WatchEvent } from '@crossway/store';
 import type { Logger } from 'pino';
@@ -20,9 +22,13 @@ export class ObjectCache {
 
   constructor(private readonly logger: Logger) {}
 
-  /** Replaces the whole state (the informer's onSync). */
-  replace(items: readonly CrosswayObject[]): void {
-    const previous = new Map(this.objects);
+  /**
+   * Replaces the whole state (the informer's onSync). `revisionWentBack`: keep nothing
+   * from before, as resourceVersions may have been reused for other content.
+   */
+  replace(items: readonly CrosswayObject[], options: { revisionWentBack?: boolean } = {}): void {
+    const previous =
+      options.revisionWentBack === true ? new Map<string, Cached>() : new Map(this.objects);
     this.objects.clear();
     for (const item of items) {
       const key = keyOf(item);
@@ -61,6 +67,26 @@ export class ObjectCache {
       }
     }
     return changed;
+  }
+
+  /**
+   * What the cache holds, valid or not, sorted by kind, namespace and name: for the
+   * /debug/objects document, to compare with a fresh read of the store.
+   */
+  digest(): { kind: string; namespace?: string; name: string; resourceVersion?: string }[] {
+    return [...this.objects.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, cached]) => {
+        const [kind = '', namespace = '', ...name] = key.split('/');
+        return {
+          kind,
+          ...(namespace === '' ? {} : { namespace }),
+          name: name.join('/'),
+          ...(cached.resourceVersion === undefined
+            ? {}
+            : { resourceVersion: cached.resourceVersion }),
+        };
+      });
   }
 
   /** Every valid object, in a stable order. */

@@ -115,6 +115,12 @@ export interface ControlPlaneSnapshotSource extends SnapshotSource {
   onPolicy(listener: (view: ResolvedPolicyView) => void): () => void;
   /** The SPIFFE IDs whose certificates the current groups serve. */
   identitiesInUse(): Set<string>;
+  /**
+   * The objects the snapshots are built from (kind, namespace, name, resourceVersion;
+   * sorted) and the store revision they reflect: /debug/objects, to compare with a
+   * fresh read of the store.
+   */
+  objectsDigest(): { revision: number; objects: ReturnType<ObjectCache['digest']> };
   /** Counters for logs and tests. */
   stats(): {
     rebuilds: number;
@@ -426,12 +432,12 @@ export function createSnapshotSource(options: SnapshotSourceOptions): ControlPla
   return {
     async start() {
       informer = startInformer(store, {
-        onSync: (items, revision) => {
+        onSync: (items, revision, context) => {
           if (onChangeTrace !== undefined) {
             traceRevision = revision;
             traceReceivedAt = epochNow();
           }
-          cache.replace(items);
+          cache.replace(items, { revisionWentBack: context.revisionWentBack });
           pendingScope = { all: true };
           changeSeen();
         },
@@ -448,7 +454,12 @@ export function createSnapshotSource(options: SnapshotSourceOptions): ControlPla
           changeSeen();
         },
         onError: (error) =>
-          logger.warn({ code: error.code, err: error.message }, 'store watch failed: retrying'),
+          error.regression === undefined
+            ? logger.warn({ code: error.code, err: error.message }, 'store watch failed: retrying')
+            : logger.warn(
+                { ...error.regression },
+                `store revision went back from ${error.regression.from} to ${error.regression.to}: re-listing`,
+              ),
       });
       await informer.synced;
       if (closed) return;
@@ -513,6 +524,8 @@ export function createSnapshotSource(options: SnapshotSourceOptions): ControlPla
           g.identity?.spiffeId === undefined ? [] : [g.identity.spiffeId],
         ),
       ),
+
+    objectsDigest: () => ({ revision: informer?.revision() ?? 0, objects: cache.digest() }),
 
     onPolicy(listener) {
       policyListeners.add(listener);
