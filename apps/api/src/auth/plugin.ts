@@ -52,6 +52,28 @@ function bearerOf(request: FastifyRequest): string | undefined {
   return match?.[1] || undefined;
 }
 
+/**
+ * Whether a request needs a token: decided on the route the router matched (it
+ * decodes %-escapes, so "/%61pi/v1/secrets" reaches the Secret list) and, for a
+ * request no route matched, on the decoded path. Checking the raw URL alone let
+ * such spellings in without a token.
+ */
+export function isApiRequest(request: FastifyRequest): boolean {
+  const route = request.routeOptions.url;
+  if (route !== undefined && route.startsWith('/api/')) return true;
+  const path = request.url.split('?')[0] ?? '';
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    // Malformed escapes: judge the raw path (the router answers 400 or 404).
+  }
+  return (
+    path.toLowerCase().startsWith('/api/') ||
+    decoded.toLowerCase().replace(/^\/+/, '/').startsWith('/api/')
+  );
+}
+
 export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
   const principals = new WeakMap<FastifyRequest, Principal>();
   app.decorateRequest('principal', {
@@ -97,7 +119,7 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
   };
 
   app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/api/')) return;
+    if (!isApiRequest(request)) return;
     const token = bearerOf(request);
     const dataPlane = request.routeOptions.config.dataPlaneTokens ? options.dataPlane : undefined;
     if (dataPlane && token?.startsWith(DATAPLANE_TOKEN_PREFIX)) {
@@ -136,6 +158,12 @@ export function requireAccess(
   access: AccessRequest,
   object?: CrosswayObject,
 ): void {
+  // Fail closed: a handler reached without authentication (a route the hook did not
+  // recognise as an API route) must not act for the anonymous default principal.
+  if (request.principal === ANONYMOUS && request.dataPlane === undefined) {
+    request.audit({ action: access.verb, result: 'denied', reason: 'no bearer token' });
+    throw new ApiProblem('Unauthorized', 'send "Authorization: Bearer <token>"');
+  }
   const decision = authorize(request.principal, access);
   if (decision.allowed) return;
   request.audit({
