@@ -319,7 +319,7 @@ export function registerObjectRoutes(app: FastifyInstance, store: Store): void {
           store.update(keepSecretKey(object, stored), {
             expectedResourceVersion: stored.metadata.resourceVersion ?? '',
           }),
-        );
+        ).catch(ifMatchFailure(ifMatch(request)));
         request.audit({ action: 'patch', object: updated, result: 'updated' });
         return reply.header('etag', etag(updated)).send(redactSecret(updated));
       },
