@@ -11,7 +11,7 @@ import { hostname } from 'node:os';
 import pino, { type Logger } from 'pino';
 import { Registry } from 'prom-client';
 import type { Store } from '@crossway/store';
-import { startAdsServer } from './ads/index';
+import { DEFAULT_REQUEST_LIMITS, startAdsServer } from './ads/index';
 import { createDataPlaneAuthenticator } from './auth/index';
 import { combineEvents } from './contracts';
 import { proxyEventLog } from './event-log';
@@ -23,6 +23,7 @@ import {
   type ChangeTrace,
   type ControlPlaneSnapshotSource,
 } from './snapshots/index';
+import type { XdsLimitSettings } from './settings';
 import { startStatusWriter, type StatusWriter } from './status/index';
 
 export interface ControlPlaneOptions {
@@ -59,6 +60,11 @@ export interface ControlPlaneOptions {
    * with revision, receivedAt, debouncedAt, builtAt, sentAt (epoch ms), groups, streams.
    */
   traceChanges?: boolean;
+  /**
+   * What one data plane may ask of the xDS server: request size, per-stream request
+   * rate and burst, resource names per request (settings.ts; defaults in ads/).
+   */
+  xdsLimits?: Partial<XdsLimitSettings>;
 }
 
 export interface ControlPlaneIdentityOptions {
@@ -140,6 +146,11 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       auth,
       events: combineEvents(registry, metrics, proxyEventLog(logger)),
       logger,
+      guard: metrics,
+      limits: { ...DEFAULT_REQUEST_LIMITS, ...pick(options.xdsLimits ?? {}, LIMIT_KEYS) },
+      ...(options.xdsLimits?.maxRequestBytes === undefined
+        ? {}
+        : { maxRequestBytes: options.xdsLimits.maxRequestBytes }),
     });
   } catch (error) {
     await source.close();
@@ -185,6 +196,12 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     },
   };
 }
+
+const LIMIT_KEYS: (keyof XdsLimitSettings & keyof typeof DEFAULT_REQUEST_LIMITS)[] = [
+  'requestsPerSecond',
+  'burst',
+  'maxResourceNames',
+];
 
 /** The fields of `object` among `keys` that are set (for exactOptionalPropertyTypes). */
 function pick<T extends object, K extends keyof T>(object: T, keys: K[]): Partial<Pick<T, K>> {

@@ -51,6 +51,7 @@ async function main(): Promise<void> {
     xdsHost: settings.xdsHost,
     insecure: settings.insecureXds,
     traceChanges: settings.traceChanges,
+    xdsLimits: settings.xdsLimits,
     registry,
     identity: {
       encryptionKey: settings.ca.encryptionKey,

@@ -1,11 +1,14 @@
 // Prometheus metrics of the xDS server on a given registry, fed as ProxyEvents:
 // connected proxies by role, pushes, bytes sent and NACKs by type, push latency
-// (store change seen -> ACK), and snapshot builds with their duration.
+// (store change seen -> ACK), and snapshot builds with their duration. As the ADS
+// server's AdsGuardEvents: requests accepted and refused by the per-stream limits,
+// and stream authentications by result (a request refused for its size never counts).
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { AdsGuardEvents } from './ads/index';
 import type { ProxyEvents } from './contracts';
 import type { SnapshotBuildInfo } from './snapshots/index';
 
-export interface ControlPlaneMetrics extends ProxyEvents {
+export interface ControlPlaneMetrics extends ProxyEvents, AdsGuardEvents {
   /** Feed for SnapshotSourceOptions.onBuild. */
   snapshotBuilt(build: SnapshotBuildInfo): void;
 }
@@ -60,8 +63,29 @@ export function controlPlaneMetrics(registry: Registry): ControlPlaneMetrics {
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers,
   });
+  const requests = new Counter({
+    name: 'crossway_xds_requests_total',
+    help: 'xDS requests handled (within the per-stream limits), by stream kind',
+    labelNames: ['stream'],
+    registers,
+  });
+  const limited = new Counter({
+    name: 'crossway_xds_requests_limited_total',
+    help: 'xDS requests refused by the per-stream limits (the stream is ended), by stream kind and reason (rate, names, queue)',
+    labelNames: ['stream', 'reason'],
+    registers,
+  });
+  const authentications = new Counter({
+    name: 'crossway_xds_authentications_total',
+    help: 'xDS stream authentications (token and node checked), by result (ok or the refusal code)',
+    labelNames: ['result'],
+    registers,
+  });
 
   return {
+    accepted: (stream) => requests.inc({ stream }),
+    limited: (stream, reason) => limited.inc({ stream, reason }),
+    authenticated: (result) => authentications.inc({ result }),
     connected: (node) => connected.inc({ role: node.role }),
     disconnected: (node) => connected.dec({ role: node.role }),
     sent: (_node, push) => {

@@ -6,11 +6,15 @@
 // embedded store a random key for the process stands in. CROSSWAY_CA_CERT_FILE and
 // CROSSWAY_CA_PRIVATE_KEY_FILE (both or neither) give an operator-provided root or
 // intermediate, used when the store holds no CA yet.
+// The xDS abuse limits (ads/request-limits.ts): CROSSWAY_XDS_MAX_REQUEST_BYTES,
+// CROSSWAY_XDS_STREAM_REQUESTS_PER_SECOND, CROSSWAY_XDS_STREAM_REQUEST_BURST and
+// CROSSWAY_XDS_MAX_RESOURCE_NAMES, defaults far above what Envoy or gRPC send.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { encryptionKeyFromEnv } from '@crossway/identity';
 import { storeEnvFields } from '@crossway/store';
+import { DEFAULT_MAX_REQUEST_BYTES, DEFAULT_REQUEST_LIMITS } from './ads/index';
 
 const settingsSchema = z.object({
   ...storeEnvFields,
@@ -19,6 +23,27 @@ const settingsSchema = z.object({
   CROSSWAY_INSECURE_XDS: z.enum(['0', '1']).default('0'),
   CROSSWAY_TRACE_CHANGES: z.enum(['0', '1']).default('0'),
   CROSSWAY_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  // A request must hold at least a node; 1 GiB is beyond any sense.
+  CROSSWAY_XDS_MAX_REQUEST_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .max(1024 * 1024 * 1024)
+    .default(DEFAULT_MAX_REQUEST_BYTES),
+  CROSSWAY_XDS_STREAM_REQUESTS_PER_SECOND: z.coerce
+    .number()
+    .positive()
+    .default(DEFAULT_REQUEST_LIMITS.requestsPerSecond),
+  CROSSWAY_XDS_STREAM_REQUEST_BURST: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(DEFAULT_REQUEST_LIMITS.burst),
+  CROSSWAY_XDS_MAX_RESOURCE_NAMES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(DEFAULT_REQUEST_LIMITS.maxResourceNames),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -44,8 +69,21 @@ export interface ControlPlaneSettings {
   traceChanges: boolean;
   /** CROSSWAY_METRICS_PORT: serve /metrics (with process metrics) there; none by default. */
   metricsPort?: number;
+  /** What one data plane may ask of the xDS server (ads/request-limits.ts). */
+  xdsLimits: XdsLimitSettings;
   logLevel: string;
   ca: CaSettings;
+}
+
+export interface XdsLimitSettings {
+  /** CROSSWAY_XDS_MAX_REQUEST_BYTES: larger requests are refused before they are read. */
+  maxRequestBytes: number;
+  /** CROSSWAY_XDS_STREAM_REQUESTS_PER_SECOND: sustained requests per stream. */
+  requestsPerSecond: number;
+  /** CROSSWAY_XDS_STREAM_REQUEST_BURST: requests a stream may send at once beyond the rate. */
+  burst: number;
+  /** CROSSWAY_XDS_MAX_RESOURCE_NAMES: resource names one request may carry. */
+  maxResourceNames: number;
 }
 
 export type ControlPlaneSettingsResult =
@@ -151,6 +189,12 @@ export function loadControlPlaneSettings(
       insecureXds: e.CROSSWAY_INSECURE_XDS === '1',
       traceChanges: e.CROSSWAY_TRACE_CHANGES === '1',
       ...(e.CROSSWAY_METRICS_PORT === undefined ? {} : { metricsPort: e.CROSSWAY_METRICS_PORT }),
+      xdsLimits: {
+        maxRequestBytes: e.CROSSWAY_XDS_MAX_REQUEST_BYTES,
+        requestsPerSecond: e.CROSSWAY_XDS_STREAM_REQUESTS_PER_SECOND,
+        burst: e.CROSSWAY_XDS_STREAM_REQUEST_BURST,
+        maxResourceNames: e.CROSSWAY_XDS_MAX_RESOURCE_NAMES,
+      },
       logLevel: e.LOG_LEVEL,
       ca: ca.ca,
     },

@@ -36,10 +36,48 @@ describe('control-plane settings', () => {
         xdsHost: '127.0.0.1',
         insecureXds: false,
         traceChanges: false,
+        xdsLimits: {
+          maxRequestBytes: 4 * 1024 * 1024,
+          requestsPerSecond: 100,
+          burst: 200,
+          maxResourceNames: 100_000,
+        },
         logLevel: 'info',
         ca: { encryptionKey: expect.any(Buffer), generatedKey: true },
       },
     });
+  });
+
+  it('reads the xDS abuse limits and names a bad one', () => {
+    const result = loadControlPlaneSettings({
+      CROSSWAY_XDS_MAX_REQUEST_BYTES: '1048576',
+      CROSSWAY_XDS_STREAM_REQUESTS_PER_SECOND: '20',
+      CROSSWAY_XDS_STREAM_REQUEST_BURST: '40',
+      CROSSWAY_XDS_MAX_RESOURCE_NAMES: '5000',
+    });
+    if (!result.ok) throw new Error(result.errors.join('; '));
+    expect(result.settings.xdsLimits).toEqual({
+      maxRequestBytes: 1048576,
+      requestsPerSecond: 20,
+      burst: 40,
+      maxResourceNames: 5000,
+    });
+    const bad = loadControlPlaneSettings({
+      CROSSWAY_XDS_MAX_REQUEST_BYTES: '10',
+      CROSSWAY_XDS_STREAM_REQUESTS_PER_SECOND: '0',
+      CROSSWAY_XDS_STREAM_REQUEST_BURST: 'lots',
+      CROSSWAY_XDS_MAX_RESOURCE_NAMES: '-1',
+    });
+    expect(
+      errorsOf(bad)
+        .map((e) => e.split(':')[0])
+        .sort(),
+    ).toEqual([
+      'CROSSWAY_XDS_MAX_REQUEST_BYTES',
+      'CROSSWAY_XDS_MAX_RESOURCE_NAMES',
+      'CROSSWAY_XDS_STREAM_REQUESTS_PER_SECOND',
+      'CROSSWAY_XDS_STREAM_REQUEST_BURST',
+    ]);
   });
 
   it('turns change tracing and the metrics endpoint on when asked (none by default)', () => {

@@ -2,16 +2,32 @@
 // (StreamAggregatedResources = SotW, DeltaAggregatedResources = Delta) with grpc-js.
 // Each stream is a StreamSession with its protocol; close() ends the open streams
 // with UNAVAILABLE, then shuts the server down (forcibly after a grace period).
+// Requests larger than maxRequestBytes are refused by gRPC itself with
+// RESOURCE_EXHAUSTED before they are decoded (so before any token is checked);
+// responses may be larger (maxMessageBytes). Request rate limits: request-limits.ts.
 import { Server, ServerCredentials, type ServerDuplexStream } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { DataPlaneAuthenticator, ProxyEvents, SnapshotSource } from '../contracts';
 import { adsServiceDefinition } from './ads-service';
 import { DeltaProtocol } from './delta-protocol';
 import type { DeltaRequest, SotwRequest } from './discovery-messages';
+import {
+  DEFAULT_REQUEST_LIMITS,
+  NodeBuckets,
+  NO_GUARD_EVENTS,
+  type AdsGuardEvents,
+  type RequestLimits,
+} from './request-limits';
 import { SotwProtocol } from './sotw-protocol';
 import { StreamSession, type StreamDependencies } from './stream-session';
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+/**
+ * Largest DiscoveryRequest accepted (gRPC's own default). A request is a node and
+ * resource names: an edge subscribed to 10,000 ClusterLoadAssignments by name, or a
+ * Delta stream resuming 30,000 resources with their versions, stays well under it.
+ */
+export const DEFAULT_MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 
 export interface AdsKeepalive {
   /** Server pings an idle connection after this long (grpc.keepalive_time_ms). */
@@ -30,8 +46,14 @@ export interface AdsServerOptions {
   auth: DataPlaneAuthenticator;
   events: ProxyEvents;
   logger: Logger;
-  /** Largest message in either direction (default 64 MiB). */
+  /** Largest response (default 64 MiB). */
   maxMessageBytes?: number;
+  /** Largest request; larger ones are refused with RESOURCE_EXHAUSTED (default 4 MiB). */
+  maxRequestBytes?: number;
+  /** Per-stream request rate and resource names per request (default DEFAULT_REQUEST_LIMITS). */
+  limits?: RequestLimits;
+  /** Counts requests accepted and limited, and authentications (metrics). */
+  guard?: AdsGuardEvents;
   keepalive?: AdsKeepalive;
   /** Default: plaintext. */
   credentials?: ServerCredentials;
@@ -45,11 +67,10 @@ export interface AdsServer {
 }
 
 function serverOptions(options: AdsServerOptions): Record<string, number> {
-  const max = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const keepalive = options.keepalive ?? {};
   return {
-    'grpc.max_receive_message_length': max,
-    'grpc.max_send_message_length': max,
+    'grpc.max_receive_message_length': options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
+    'grpc.max_send_message_length': options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
     'grpc.keepalive_time_ms': keepalive.timeMs ?? 30_000,
     'grpc.keepalive_timeout_ms': keepalive.timeoutMs ?? 10_000,
     'grpc.keepalive_permit_without_calls': 1,
@@ -71,14 +92,18 @@ function hostPort(host: string, port: number): string {
 
 export async function startAdsServer(options: AdsServerOptions): Promise<AdsServer> {
   const logger = options.logger.child({ component: 'ads' });
+  const limits = options.limits ?? DEFAULT_REQUEST_LIMITS;
   const deps: StreamDependencies = {
     source: options.source,
     auth: options.auth,
     events: options.events,
     logger,
+    limits,
+    buckets: new NodeBuckets(limits),
+    guard: options.guard ?? NO_GUARD_EVENTS,
   };
   const sessions = new Set<{ shutdown(): void }>();
-  const open = <Request extends { node: unknown }>(
+  const open = <Request extends { node: unknown; nameCount: number; byteLength: number }>(
     session: (onClosed: () => void) => StreamSession<Request>,
   ): void => {
     const created = session(() => sessions.delete(created));

@@ -44,6 +44,10 @@ export interface SotwRequest {
   typeUrl: string;
   responseNonce: string;
   errorDetail: ErrorDetail | undefined;
+  /** Resource names the request carries (request-limits.ts). */
+  nameCount: number;
+  /** Encoded size (request-limits.ts). */
+  byteLength: number;
 }
 
 export interface DeltaRequest {
@@ -54,6 +58,10 @@ export interface DeltaRequest {
   initialVersions: Map<string, string>;
   responseNonce: string;
   errorDetail: ErrorDetail | undefined;
+  /** subscribe + unsubscribe + initial_resource_versions (request-limits.ts). */
+  nameCount: number;
+  /** Encoded size (request-limits.ts). */
+  byteLength: number;
 }
 
 const OBJECT_OPTIONS = {
@@ -90,13 +98,16 @@ function nodeOf(value: unknown): unknown {
 export function decodeSotwRequest(bytes: Uint8Array): SotwRequest {
   const { request } = discoveryTypes();
   const o = record(request.toObject(request.decode(bytes), OBJECT_OPTIONS));
+  const resourceNames = strings(o['resource_names']);
   return {
     node: nodeOf(o['node']),
     versionInfo: text(o['version_info']),
-    resourceNames: strings(o['resource_names']),
+    resourceNames,
     typeUrl: text(o['type_url']),
     responseNonce: text(o['response_nonce']),
     errorDetail: errorDetail(o['error_detail']),
+    nameCount: resourceNames.length,
+    byteLength: bytes.byteLength,
   };
 }
 
@@ -106,14 +117,18 @@ export function decodeDeltaRequest(bytes: Uint8Array): DeltaRequest {
   const initial = new Map<string, string>();
   for (const [name, version] of Object.entries(record(o['initial_resource_versions'])))
     initial.set(name, text(version));
+  const subscribe = strings(o['resource_names_subscribe']);
+  const unsubscribe = strings(o['resource_names_unsubscribe']);
   return {
     node: nodeOf(o['node']),
     typeUrl: text(o['type_url']),
-    subscribe: strings(o['resource_names_subscribe']),
-    unsubscribe: strings(o['resource_names_unsubscribe']),
+    subscribe,
+    unsubscribe,
     initialVersions: initial,
     responseNonce: text(o['response_nonce']),
     errorDetail: errorDetail(o['error_detail']),
+    nameCount: subscribe.length + unsubscribe.length + initial.size,
+    byteLength: bytes.byteLength,
   };
 }
 

@@ -8,6 +8,9 @@
 // Memory per stream is kept small (issue 8): the child logger is made only when a
 // line is logged, the node is remembered by a digest, and subscribed names are the
 // snapshot's own strings (ProtocolContext.intern).
+// Every request, before anything else (authentication included), is measured against
+// the stream's RequestLimits (request-limits.ts): over the rate the stream ends with
+// RESOURCE_EXHAUSTED, and a request naming too many resources with INVALID_ARGUMENT.
 import { status, type ServerDuplexStream } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type {
@@ -23,6 +26,13 @@ import type {
 import { epochNow } from '../snapshots/change-rounds';
 import { stableNodeKey } from './node-key';
 import type { ProtocolContext, StreamProtocol } from './protocol';
+import {
+  requestCost,
+  type AdsGuardEvents,
+  type NodeBuckets,
+  type RequestLimits,
+  type TokenBucket,
+} from './request-limits';
 import { KNOWN_TYPES } from './resource-selection';
 
 export interface StreamDependencies {
@@ -30,7 +40,17 @@ export interface StreamDependencies {
   auth: DataPlaneAuthenticator;
   events: ProxyEvents;
   logger: Logger;
+  limits: RequestLimits;
+  /** Token buckets per node and connection, shared by the server's streams. */
+  buckets: NodeBuckets;
+  guard: AdsGuardEvents;
 }
+
+/** Where a stream kind's requests carry resource names (for the error naming the field). */
+const NAME_FIELDS: Record<XdsStreamKind, string> = {
+  sotw: 'resource_names',
+  delta: 'resource_names_subscribe + resource_names_unsubscribe + initial_resource_versions',
+};
 
 /** Requests held while the first one is being authenticated (one per type is normal). */
 const MAX_QUEUED_BEFORE_AUTH = 64;
@@ -45,6 +65,8 @@ const AUTH_CODES: Record<Exclude<AuthResult, { ok: true }>['code'], status> = {
 
 interface NodeCarrier {
   node: unknown;
+  nameCount: number;
+  byteLength: number;
 }
 
 export class StreamSession<Request extends NodeCarrier> {
@@ -62,6 +84,9 @@ export class StreamSession<Request extends NodeCarrier> {
   private pushing = false;
   private nonces = 0;
   private readonly peer: string;
+  /** Taken at the first request (the node it names); released when the stream ends. */
+  private bucket: { bucket: TokenBucket; release(): void } | undefined;
+  private unknownTypeLogged = false;
 
   constructor(
     private readonly call: ServerDuplexStream<Request, Uint8Array>,
@@ -84,11 +109,13 @@ export class StreamSession<Request extends NodeCarrier> {
   }
 
   private receive(request: Request): void {
-    if (this.phase === 'closed') return;
+    if (this.phase === 'closed' || !this.withinLimits(request)) return;
+    this.deps.guard.accepted(this.kind);
     if (this.phase === 'authenticating') {
-      if (this.queued.length >= MAX_QUEUED_BEFORE_AUTH)
+      if (this.queued.length >= MAX_QUEUED_BEFORE_AUTH) {
+        this.deps.guard.limited(this.kind, 'queue');
         this.fail(status.RESOURCE_EXHAUSTED, 'too many requests before authentication');
-      else this.queued.push(request);
+      } else this.queued.push(request);
       return;
     }
     if (this.phase === 'new') {
@@ -99,15 +126,54 @@ export class StreamSession<Request extends NodeCarrier> {
     this.process(request);
   }
 
+  /** False (and the stream ended) when `request` breaks the stream's RequestLimits. */
+  private withinLimits(request: Request): boolean {
+    const { limits, guard } = this.deps;
+    if (request.nameCount > limits.maxResourceNames) {
+      guard.limited(this.kind, 'names');
+      this.log.warn({ names: request.nameCount }, 'xDS request names too many resources');
+      this.fail(
+        status.INVALID_ARGUMENT,
+        `${NAME_FIELDS[this.kind]}: a request may name at most ${limits.maxResourceNames} ` +
+          `resources, this one names ${request.nameCount}`,
+      );
+      return false;
+    }
+    this.bucket ??= this.deps.buckets.acquire(this.peer, request.node);
+    if (!this.bucket.bucket.take(requestCost(request))) {
+      guard.limited(this.kind, 'rate');
+      this.log.warn('xDS stream over its request rate: ended');
+      // Not read any more, and ended once the bucket is full again (request-limits.ts).
+      const wait = this.bucket.bucket.msUntilFull();
+      this.call.pause();
+      this.finish('over its request rate');
+      const end = setTimeout(
+        () =>
+          this.call.emit('error', {
+            code: status.RESOURCE_EXHAUSTED,
+            details:
+              `more than ${limits.requestsPerSecond} requests/s (burst ${limits.burst}) on ` +
+              'one stream: the stream is ended; reconnect and send fewer requests',
+          }),
+        wait,
+      );
+      end.unref();
+      return false;
+    }
+    return true;
+  }
+
   private async authenticate(first: Request): Promise<void> {
     let result: AuthResult;
     try {
       result = await this.deps.auth.authenticate(first.node, this.call.metadata);
     } catch (error) {
+      this.deps.guard.authenticated('error');
       this.log.error({ err: error }, 'authenticating an xDS stream failed');
       this.fail(status.INTERNAL, 'authentication failed');
       return;
     }
+    this.deps.guard.authenticated(result.ok ? 'ok' : result.code);
     if (this.phase === 'closed') return;
     if (!result.ok) {
       this.log.warn({ code: result.code, reason: result.message }, 'xDS stream refused');
@@ -151,7 +217,10 @@ export class StreamSession<Request extends NodeCarrier> {
     }
     const typeUrl = this.protocol.typeUrlOf(request);
     if (!KNOWN_TYPES.has(typeUrl)) {
-      this.log.warn({ typeUrl }, 'request for an unknown resource type ignored');
+      // Once per stream: a client repeating them must not turn into a log flood.
+      if (!this.unknownTypeLogged)
+        this.log.warn({ typeUrl }, 'request for an unknown resource type ignored (logged once)');
+      this.unknownTypeLogged = true;
       return;
     }
     if (this.protocol.handle(request) && this.snapshot !== undefined) {
@@ -227,6 +296,7 @@ export class StreamSession<Request extends NodeCarrier> {
     this.delivery = undefined;
     this.writing = undefined;
     this.queued.length = 0;
+    this.bucket?.release();
     const node = this.node;
     if (wasActive && node !== undefined) {
       this.guard(() => this.deps.events.disconnected(node));
