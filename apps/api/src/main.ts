@@ -59,6 +59,7 @@ async function main(): Promise<void> {
     metrics,
     ...(controlPlane === undefined ? {} : { synced: () => controlPlane.ready() }),
     identity,
+    timeouts: settings.apiTimeouts,
     ...(settings.adminToken === undefined ? {} : { adminToken: settings.adminToken }),
   });
 

@@ -12,6 +12,7 @@ import { BODY_LIMITS, registerBodyParsers } from './body-parsers';
 import { createMetrics, instrumentStore, registerHttpMetrics, type ApiMetrics } from './metrics';
 import { registerOpenApi } from './openapi';
 import { ApiProblem, PROBLEMS, sendProblem, type ProblemCode } from './problems';
+import { API_TIMEOUT_DEFAULTS, type ApiTimeouts } from './settings';
 import { registerApplyRoute } from './routes/apply';
 import { registerBootstrapRoute } from './routes/bootstrap';
 import { registerCertificateRoutes, type IdentityOptions } from './routes/certificates';
@@ -40,6 +41,27 @@ export interface BuildOptions {
   synced?: () => boolean;
   /** The built-in CA (POST /api/v1/certificates, GET /api/v1/trust-bundle); without it they answer 503. */
   identity?: IdentityOptions;
+  /** Slow-client limits (settings.apiTimeouts); default API_TIMEOUT_DEFAULTS. */
+  timeouts?: Partial<ApiTimeouts>;
+}
+
+/** Idle sockets (no byte either way) are closed after this; watch streams send bookmarks well within it. */
+const CONNECTION_IDLE_MS = 60_000;
+
+/**
+ * Node checks the request and headers deadlines only every connectionsCheckingInterval
+ * (30 s by default), so a short deadline would be overshot by up to that much: check
+ * at a quarter of the shorter one (at least every 50 ms, at most every 5 s).
+ */
+export function slowClientOptions(timeouts: Partial<ApiTimeouts> = {}) {
+  const requestMs = timeouts.requestMs ?? API_TIMEOUT_DEFAULTS.requestMs;
+  const headersMs = Math.min(timeouts.headersMs ?? API_TIMEOUT_DEFAULTS.headersMs, requestMs);
+  const checkingMs = Math.min(5_000, Math.max(50, Math.floor(headersMs / 4)));
+  return {
+    requestTimeout: requestMs,
+    connectionTimeout: Math.max(CONNECTION_IDLE_MS, requestMs),
+    http: { headersTimeout: headersMs, connectionsCheckingInterval: checkingMs },
+  };
 }
 
 function codeForStatus(status: number): ProblemCode {
@@ -64,8 +86,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     bodyLimit: BODY_LIMITS.bytes,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
-    requestTimeout: 30_000,
-    connectionTimeout: 60_000,
+    ...slowClientOptions(options.timeouts),
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
   });

@@ -10,6 +10,19 @@ import { encryptionKeyFromEnv } from '@crossway/identity';
 import { storeEnvFields } from '@crossway/store';
 
 const portNumber = z.coerce.number().int().min(1).max(65535);
+/** A timeout in milliseconds: long enough for a loopback test, at most 10 minutes. */
+const timeoutMs = z.coerce
+  .number()
+  .int('must be a whole number of milliseconds')
+  .min(100, 'must be at least 100 (milliseconds)')
+  .max(600_000, 'must be at most 600000 (10 minutes)');
+
+/**
+ * How long a client may take to send a whole request, and its headers: a slow client
+ * (slowloris, a body trickled byte by byte) is cut off with 408 instead of holding a
+ * socket and a buffer for ever. Long-lived answers (watch) are not affected.
+ */
+export const API_TIMEOUT_DEFAULTS = { requestMs: 30_000, headersMs: 10_000 } as const;
 
 const settingsSchema = z.object({
   ...storeEnvFields,
@@ -24,6 +37,8 @@ const settingsSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CROSSWAY_CA_CERT_FILE: z.string().min(1).optional(),
   CROSSWAY_CA_PRIVATE_KEY_FILE: z.string().min(1).optional(),
+  CROSSWAY_API_REQUEST_TIMEOUT_MS: timeoutMs.default(API_TIMEOUT_DEFAULTS.requestMs),
+  CROSSWAY_API_HEADERS_TIMEOUT_MS: timeoutMs.optional(),
 });
 
 /** The CA's settings: what build() and startControlPlane() get as `identity`. */
@@ -52,6 +67,15 @@ export interface Settings {
   /** Run the control plane in this process (default); false: the API alone, beside separate control planes. */
   embeddedControlPlane: boolean;
   ca: CaSettings;
+  /** Slow-client limits of the REST API (CROSSWAY_API_REQUEST_TIMEOUT_MS, CROSSWAY_API_HEADERS_TIMEOUT_MS). */
+  apiTimeouts: ApiTimeouts;
+}
+
+export interface ApiTimeouts {
+  /** The whole request (headers and body) must arrive within this. */
+  requestMs: number;
+  /** The request headers must arrive within this; never more than requestMs. */
+  headersMs: number;
 }
 
 export type SettingsResult = { ok: true; settings: Settings } | { ok: false; errors: string[] };
@@ -124,6 +148,14 @@ export function loadSettings(env: Record<string, string | undefined>): SettingsR
   const e = parsed.data;
   const errors: string[] = [];
   const ca = caSettings(env, e, errors);
+  const requestMs = e.CROSSWAY_API_REQUEST_TIMEOUT_MS;
+  // Unset, the headers limit follows a shorter request limit down.
+  const headersMs =
+    e.CROSSWAY_API_HEADERS_TIMEOUT_MS ?? Math.min(API_TIMEOUT_DEFAULTS.headersMs, requestMs);
+  if (headersMs > requestMs)
+    errors.push(
+      `CROSSWAY_API_HEADERS_TIMEOUT_MS: must not exceed CROSSWAY_API_REQUEST_TIMEOUT_MS (${requestMs}): the headers are part of the request`,
+    );
   if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,
@@ -141,6 +173,7 @@ export function loadSettings(env: Record<string, string | undefined>): SettingsR
       insecureXds: e.CROSSWAY_INSECURE_XDS === '1',
       embeddedControlPlane: e.CROSSWAY_EMBEDDED_CONTROLPLANE === '1',
       ca,
+      apiTimeouts: { requestMs, headersMs },
       ...(e.CROSSWAY_ADMIN_TOKEN === undefined ? {} : { adminToken: e.CROSSWAY_ADMIN_TOKEN }),
     },
   };

@@ -30,6 +30,7 @@ describe('process settings', () => {
         insecureXds: false,
         embeddedControlPlane: true,
         ca: {},
+        apiTimeouts: { requestMs: 30_000, headersMs: 10_000 },
       },
     });
   });

@@ -18,8 +18,9 @@ import {
   type AuthorityOptions,
   type CertificateAuthority,
 } from '@crossway/identity';
-import { MESH_NAME, meshSpec, parseDuration, serviceSpec } from '@crossway/model';
+import { formatPath, MESH_NAME, meshSpec, parseDuration, serviceSpec } from '@crossway/model';
 import type { Store } from '@crossway/store';
+import { isPlainObject } from '../merge-patch';
 import { ApiProblem } from '../problems';
 import { storeCall } from '../store-problems';
 
@@ -142,12 +143,35 @@ function bundleAnswer(authority: CertificateAuthority, now: Date) {
   };
 }
 
-/** The overlap a rotation keeps the old root for: the body's, else twice the Mesh cert TTL. */
-async function overlapOf(store: Store, body: unknown): Promise<number> {
-  const given =
-    typeof body === 'object' && body !== null
-      ? (body as Record<string, unknown>)['overlap']
-      : undefined;
+/**
+ * The overlap a rotation keeps the old root for: the body's, else twice the Mesh cert
+ * TTL. The body is optional, but when given it must be `{overlap?}`: a rotation cannot
+ * be undone, so a body that is not what the caller meant (a list, a string, a misspelt
+ * field) is refused rather than taken as "no overlap given".
+ */
+async function overlapOf(store: Store, request: FastifyRequest): Promise<number> {
+  const { body } = request;
+  // fastify leaves `null` for a request without a body; a JSON `null` has a content type.
+  const absent =
+    (body === undefined || body === null) && request.headers['content-type'] === undefined;
+  let fields: Record<string, unknown> = {};
+  if (isPlainObject(body)) fields = body;
+  else if (!absent)
+    throw new ApiProblem(
+      'BadRequest',
+      'request body must be a JSON object like {"overlap": "48h"}',
+    );
+  const unknown = Object.keys(fields).filter((key) => key !== 'overlap');
+  if (unknown.length > 0)
+    throw new ApiProblem(
+      'Invalid',
+      'rotation request is invalid',
+      unknown.map((key) => ({
+        path: formatPath([key]),
+        message: 'is not a field of a rotation request',
+      })),
+    );
+  const given = fields['overlap'];
   if (given !== undefined) {
     const ms = typeof given === 'string' ? parseDuration(given) : undefined;
     if (ms === undefined || ms < 60_000)
@@ -253,7 +277,7 @@ export function registerCertificateRoutes(
         });
         throw new ApiProblem('Forbidden', 'only admins rotate the certificate authority');
       }
-      const overlapMs = await overlapOf(options.store, request.body);
+      const overlapMs = await overlapOf(options.store, request);
       const before = (await current()).signerFingerprint;
       const rotated = await storeCall(() => rotateAuthority({ ...authorityOptions, overlapMs }));
       // Serve the new authority at once from this replica.

@@ -1,8 +1,7 @@
 // Tokens: POST /api/v1/tokens issues one, GET lists them (without secrets),
 // DELETE /api/v1/tokens/{id} revokes one.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
-import { dnsLabel, namespacedName, parseDuration, violationsFromZod } from '@crossway/model';
+import { parseDuration, violationsFromZod } from '@crossway/model';
 import { requireAccess } from '../auth/plugin';
 import { authorizeTokenIssue } from '../auth/rbac';
 import { issueDataPlaneToken, type SigningKeys } from '@crossway/auth';
@@ -10,31 +9,9 @@ import { newToken, sha256Hex, type TokenRecord, type TokenRecords } from '../aut
 import { singleObject } from '../object-input';
 import { ApiProblem } from '../problems';
 import { storeCall } from '../store-problems';
+import { tokenRequest } from '../token-request';
 
-const MAX_TTL_MS = 366 * 24 * 3_600_000;
-const ttl = z
-  .string()
-  .default('24h')
-  .refine(
-    (t) => (parseDuration(t) ?? 0) >= 60_000 && (parseDuration(t) ?? 0) <= MAX_TTL_MS,
-    'must be a duration from 1m to 8784h, like "24h"',
-  );
-
-export const tokenRequest = z.discriminatedUnion('type', [
-  z.strictObject({
-    type: z.literal('api'),
-    role: z.enum(['admin', 'editor', 'viewer']),
-    namespaces: z.array(dnsLabel).min(1).max(64).optional(),
-    ttl,
-  }),
-  z.strictObject({
-    type: z.literal('dataplane'),
-    role: z.enum(['edge', 'sidecar', 'proxyless']),
-    gateway: namespacedName.optional(),
-    service: namespacedName.optional(),
-    ttl,
-  }),
-]);
+export { tokenRequest };
 
 export function registerTokenRoutes(
   app: FastifyInstance,
