@@ -2,7 +2,7 @@
 // loads the demo policy set from examples/ and prints what to try next.
 import { readFile } from 'node:fs/promises';
 import pino from 'pino';
-import { startControlPlane } from '@crossway/controlplane';
+import { loadXdsLimitSettings, startControlPlane } from '@crossway/controlplane';
 import { ensureAdminToken, storeIsEmpty } from './bootstrap';
 import { loadDemo } from './demo';
 import { createMetrics } from './metrics';
@@ -18,6 +18,11 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const { settings } = loaded;
+  const xdsLimits = loadXdsLimitSettings(process.env);
+  if (!xdsLimits.ok) {
+    pino({ name: 'crossway' }).fatal({ errors: xdsLimits.errors }, 'invalid settings');
+    process.exit(2);
+  }
   const log = pino({ name: 'crossway', level: settings.logLevel });
   const store = openStore(settings);
   const tokens = storeTokenRecords(store);
@@ -48,6 +53,7 @@ async function main(): Promise<void> {
         xdsPort: settings.xdsPort,
         xdsHost: settings.xdsHost,
         insecure: settings.insecureXds,
+        xdsLimits: xdsLimits.limits,
         registry: metrics.registry,
         identity,
       })

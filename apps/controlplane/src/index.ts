@@ -7,7 +7,13 @@ export {
   type ControlPlaneOptions,
 } from './control-plane';
 export type { IdentityControl } from './identity/index';
-export { loadCaSettings, type CaSettings, type CaSettingsResult } from './settings';
+export {
+  loadCaSettings,
+  loadXdsLimitSettings,
+  type CaSettings,
+  type CaSettingsResult,
+  type XdsLimitSettings,
+} from './settings';
 export { controlPlaneMetrics, type ControlPlaneMetrics } from './metrics';
 export type * from './contracts';
 export { combineEvents, PUSH_ORDER, TYPE_URLS } from './contracts';

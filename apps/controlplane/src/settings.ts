@@ -16,13 +16,8 @@ import { encryptionKeyFromEnv } from '@crossway/identity';
 import { storeEnvFields } from '@crossway/store';
 import { DEFAULT_MAX_REQUEST_BYTES, DEFAULT_REQUEST_LIMITS } from './ads/index';
 
-const settingsSchema = z.object({
-  ...storeEnvFields,
-  CROSSWAY_XDS_PORT: z.coerce.number().int().min(1).max(65535).default(18000),
-  CROSSWAY_XDS_HOST: z.string().default('127.0.0.1'),
-  CROSSWAY_INSECURE_XDS: z.enum(['0', '1']).default('0'),
-  CROSSWAY_TRACE_CHANGES: z.enum(['0', '1']).default('0'),
-  CROSSWAY_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+/** The xDS abuse limits' variables (also read by the API's embedded control plane). */
+const xdsLimitFields = {
   // A request must hold at least a node; 1 GiB is beyond any sense.
   CROSSWAY_XDS_MAX_REQUEST_BYTES: z.coerce
     .number()
@@ -44,6 +39,16 @@ const settingsSchema = z.object({
     .int()
     .min(1)
     .default(DEFAULT_REQUEST_LIMITS.maxResourceNames),
+};
+
+const settingsSchema = z.object({
+  ...storeEnvFields,
+  CROSSWAY_XDS_PORT: z.coerce.number().int().min(1).max(65535).default(18000),
+  CROSSWAY_XDS_HOST: z.string().default('127.0.0.1'),
+  CROSSWAY_INSECURE_XDS: z.enum(['0', '1']).default('0'),
+  CROSSWAY_TRACE_CHANGES: z.enum(['0', '1']).default('0'),
+  CROSSWAY_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  ...xdsLimitFields,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -163,6 +168,28 @@ export function loadCaSettings(
       ...(certificateChainPem !== undefined && privateKeyPem !== undefined
         ? { provided: { certificateChainPem, privateKeyPem } }
         : {}),
+    },
+  };
+}
+
+/** CROSSWAY_XDS_* limit settings alone, for a control plane embedded in another process. */
+export function loadXdsLimitSettings(
+  env: Record<string, string | undefined>,
+): { ok: true; limits: XdsLimitSettings } | { ok: false; errors: string[] } {
+  const parsed = z.object(xdsLimitFields).safeParse(env);
+  if (!parsed.success)
+    return {
+      ok: false,
+      errors: parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`),
+    };
+  const e = parsed.data;
+  return {
+    ok: true,
+    limits: {
+      maxRequestBytes: e.CROSSWAY_XDS_MAX_REQUEST_BYTES,
+      requestsPerSecond: e.CROSSWAY_XDS_STREAM_REQUESTS_PER_SECOND,
+      burst: e.CROSSWAY_XDS_STREAM_REQUEST_BURST,
+      maxResourceNames: e.CROSSWAY_XDS_MAX_RESOURCE_NAMES,
     },
   };
 }
