@@ -69,6 +69,26 @@ describe('checkSnapshot', () => {
     expect(cache.size).toBe(size);
   });
 
+  it('drops the results of versions not built for two generations, keeps those in use', () => {
+    let now = 0;
+    const cache = new ResourceCheckCache(1_000, 60_000, () => now);
+    const check = (name: string) =>
+      ({ valid: true, name, addresses: [], problems: [], local: [], references: [] }) as const;
+    cache.set('in-use', check('in-use'));
+    cache.set('old-version', check('old-version'));
+    now = 61_000;
+    // A build uses "in-use" again in the next generation; "old-version" is never built again.
+    expect(cache.get('in-use')?.name).toBe('in-use');
+    cache.set('new-version', check('new-version'));
+    now = 122_000;
+    cache.set('newer-version', check('newer-version'));
+    expect(cache.get('old-version')).toBeUndefined();
+    expect(cache.get('in-use')?.name).toBe('in-use');
+    // Bounded by entries too: never more than `limit` in both generations.
+    for (let i = 0; i < 5_000; i++) cache.set(`v${i}`, check(`v${i}`));
+    expect(cache.size).toBeLessThanOrEqual(1_000);
+  });
+
   it('explains a missing reference in its message', () => {
     const snapshot = baseSnapshot();
     snapshot.endpoints = snapshot.endpoints.filter(

@@ -70,21 +70,52 @@ interface ResourceCheck {
 
 /**
  * Per-resource check results by content key: a rebuild that repeats most resources
- * (every rebuild does) converts and validates only the new ones. Bounded: cleared
- * when it reaches `limit` entries.
+ * (every rebuild does) converts and validates only the new ones.
+ *
+ * Two generations, so results of versions no longer built are dropped: lookups and
+ * new results go to the current generation, a hit in the previous one is carried
+ * over, and the previous generation is dropped whole when the current one is
+ * `maxAgeMs` old or holds half of `limit` entries. Under churn a version that is not
+ * built again is gone within two generations (a soak found the old clear-at-limit
+ * cache retaining every version ever built, about 1 MB a minute at 280 changes a
+ * minute); a version still in use costs one re-check at most per generation.
  */
 export class ResourceCheckCache {
-  private readonly entries = new Map<string, ResourceCheck>();
-  constructor(private readonly limit = 50_000) {}
+  private current = new Map<string, ResourceCheck>();
+  private previous = new Map<string, ResourceCheck>();
+  private startedAt: number;
+  constructor(
+    private readonly limit = 50_000,
+    private readonly maxAgeMs = 60_000,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.startedAt = now();
+  }
   get(key: string): ResourceCheck | undefined {
-    return this.entries.get(key);
+    this.rotateWhenDue();
+    const hit = this.current.get(key);
+    if (hit !== undefined) return hit;
+    const carried = this.previous.get(key);
+    if (carried !== undefined) this.set(key, carried);
+    return carried;
   }
   set(key: string, check: ResourceCheck): void {
-    if (this.entries.size >= this.limit) this.entries.clear();
-    this.entries.set(key, check);
+    this.rotateWhenDue();
+    this.current.set(key, check);
   }
+  private rotateWhenDue(): void {
+    if (
+      this.current.size < Math.max(1, Math.floor(this.limit / 2)) &&
+      this.now() - this.startedAt < this.maxAgeMs
+    )
+      return;
+    this.previous = this.current;
+    this.current = new Map();
+    this.startedAt = this.now();
+  }
+  /** Entries held in both generations. */
   get size(): number {
-    return this.entries.size;
+    return this.current.size + this.previous.size;
   }
 }
 
