@@ -106,6 +106,27 @@ describe('authorization', () => {
     ).toBe(403);
   });
 
+  it('refuses a viewer before validating the body: no field errors for a caller who may not write', async () => {
+    const invalid = { ...service('a'), spec: { ports: [{ name: 'x', port: 'not a port' }] } };
+    for (const [method, url] of [
+      ['POST', '/api/v1/namespaces/shop/services'],
+      ['PUT', '/api/v1/namespaces/shop/services/a'],
+    ] as const) {
+      const denied = await h.request({ method, url, payload: invalid, token: h.tokens.viewer });
+      expect(denied.statusCode, `${method} ${url}`).toBe(403);
+      expect(denied.body).not.toContain('spec.ports');
+    }
+    // The same body from an admin is a 422 naming the field.
+    const invalidForAdmin = await h.request({
+      method: 'POST',
+      url: '/api/v1/namespaces/shop/services',
+      payload: invalid,
+      token: h.tokens.admin,
+    });
+    expect(invalidForAdmin.statusCode).toBe(422);
+    expect(invalidForAdmin.body).toContain('spec.ports[0].port');
+  });
+
   it('an editor limited to a namespace writes there and nowhere else, and not the Mesh', async () => {
     const t = h.tokens.shopEditor;
     expect(

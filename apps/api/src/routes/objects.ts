@@ -210,8 +210,9 @@ export function registerObjectRoutes(app: FastifyInstance, store: Store): void {
         { schema: { tags, summary: `Create a ${descriptor.kind}`, body } },
         async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
           const namespace = request.params.ns ?? '';
+          // Authorization first: a caller who may not write learns nothing from validation.
+          requireAccess(request, { verb: 'create', kind: descriptor.kind, namespace });
           const object = validateAt(singleObject(request.body), { descriptor, namespace });
-          requireAccess(request, { verb: 'create', kind: descriptor.kind, namespace }, object);
           if (
             object.kind === 'Secret' &&
             object.spec.type === 'tls' &&
@@ -233,6 +234,7 @@ export function registerObjectRoutes(app: FastifyInstance, store: Store): void {
       { schema: { tags, summary: `Replace a ${descriptor.kind}`, body } },
       async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
         const id = idOf(descriptor, request.params);
+        requireAccess(request, accessTo('update', id));
         const body = singleObject(request.body);
         const precondition = ifMatch(request);
         const expected = precondition ?? bodyResourceVersion(body);
@@ -241,7 +243,6 @@ export function registerObjectRoutes(app: FastifyInstance, store: Store): void {
           ...(id.namespace === undefined ? {} : { namespace: id.namespace }),
           name: id.name,
         });
-        requireAccess(request, accessTo('update', id), object);
         // Without a client precondition the last writer wins, as in Kubernetes.
         const options = expected === undefined ? {} : { expectedResourceVersion: expected };
         if (object.kind === 'Secret') {
