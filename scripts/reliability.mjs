@@ -38,11 +38,12 @@ for (let i = 0; i < args.length; i++) {
 }
 
 rmSync(figuresDir, { recursive: true, force: true });
-const child = spawn(
-  'npx',
-  ['vitest', 'run', '--root', 'reliability', '--config', 'vitest.config.ts', ...filters],
-  { cwd: root, env, stdio: 'inherit' },
-);
+// Run from reliability/, so its test report is tmp/test-results/reliability.json.
+const child = spawn('npx', ['vitest', 'run', '--config', 'vitest.config.ts', ...filters], {
+  cwd: join(root, 'reliability'),
+  env,
+  stdio: 'inherit',
+});
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => {
   if (existsSync(figuresDir)) {
