@@ -35,9 +35,9 @@
 //   decoded, so no token is verified for them.
 
 export interface RequestLimits {
-  /** Sustained DiscoveryRequests per second per stream (the bucket's refill rate). */
+  /** Sustained DiscoveryRequests per second per node and connection (the bucket's refill rate). */
   requestsPerSecond: number;
-  /** Requests a stream may send at once beyond the rate (the bucket's size). */
+  /** Requests a node may send at once beyond the rate (the bucket's size). */
   burst: number;
   /**
    * Resource names one request may carry: SotW resource_names; Delta
@@ -85,26 +85,27 @@ export class TokenBucket {
 
   /** Ms until the bucket is full again (0 when it is). */
   msUntilFull(): number {
-    const at = this.now();
-    const tokens = Math.min(
-      this.burst,
-      this.tokens + ((at - this.last) * this.ratePerSecond) / 1000,
-    );
-    return ((this.burst - tokens) / this.ratePerSecond) * 1000;
+    this.refill();
+    return ((this.burst - this.tokens) / this.ratePerSecond) * 1000;
   }
 
   /** Takes `cost` tokens (at most the bucket's size) if there are enough; false otherwise. */
   take(cost: number): boolean {
+    this.refill();
+    const due = Math.min(cost, this.burst);
+    if (this.tokens < due) return false;
+    this.tokens -= due;
+    return true;
+  }
+
+  /** Adds what the rate has earned since the last look, up to the bucket's size. */
+  private refill(): void {
     const at = this.now();
     this.tokens = Math.min(
       this.burst,
       this.tokens + ((at - this.last) * this.ratePerSecond) / 1000,
     );
     this.last = at;
-    const due = Math.min(cost, this.burst);
-    if (this.tokens < due) return false;
-    this.tokens -= due;
-    return true;
   }
 }
 
