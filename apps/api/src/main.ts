@@ -66,6 +66,7 @@ async function main(): Promise<void> {
     ...(controlPlane === undefined ? {} : { synced: () => controlPlane.ready() }),
     identity,
     timeouts: settings.apiTimeouts,
+    ...(settings.consoleDir === undefined ? {} : { consoleDir: settings.consoleDir }),
     ...(settings.adminToken === undefined ? {} : { adminToken: settings.adminToken }),
   });
 
@@ -91,6 +92,7 @@ async function main(): Promise<void> {
       generated
         ? `Admin token (shown once, valid 24h; set CROSSWAY_ADMIN_TOKEN to choose your own):\n  ${generated}`
         : '',
+      `Console: ${address}/ui/ (sign in with the token)`,
       'Try:',
       `  curl ${address}/readyz`,
       `  curl -H "Authorization: Bearer ${token ?? '<token>'}" ${address}/api/v1/httproutes`,

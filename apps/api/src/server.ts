@@ -8,6 +8,7 @@ import type { Store } from '@crossway/store';
 import { registerAuth } from './auth/plugin';
 import { ensureMesh } from './bootstrap';
 import type { TokenRecords } from './auth/tokens';
+import { defaultConsoleDir, registerConsole } from './console';
 import { BODY_LIMITS, registerBodyParsers } from './body-parsers';
 import { createMetrics, instrumentStore, registerHttpMetrics, type ApiMetrics } from './metrics';
 import { registerOpenApi } from './openapi';
@@ -22,6 +23,7 @@ import { registerPreviewRoute } from './routes/preview';
 import { registerProxyRoutes } from './routes/proxies';
 import { registerSyncRoutes } from './routes/syncs';
 import { registerTokenRoutes } from './routes/tokens';
+import { registerWhoAmIRoute } from './routes/whoami';
 import { registerWatchRoute } from './routes/watch';
 
 export interface BuildOptions {
@@ -43,6 +45,8 @@ export interface BuildOptions {
   identity?: IdentityOptions;
   /** Slow-client limits (settings.apiTimeouts); default API_TIMEOUT_DEFAULTS. */
   timeouts?: Partial<ApiTimeouts>;
+  /** The built console served under /ui (CROSSWAY_CONSOLE_DIR); default dist/apps/console. */
+  consoleDir?: string;
 }
 
 /** Idle sockets (no byte either way) are closed after this; watch streams send bookmarks well within it. */
@@ -151,6 +155,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   registerApplyRoute(app, store);
   registerWatchRoute(app, store, { bookmarkIntervalMs: options.bookmarkIntervalMs ?? 15_000 });
   registerTokenRoutes(app, options.tokens, now, signingKeys);
+  registerWhoAmIRoute(app);
   registerPreviewRoute(app, store);
   registerExplainRoute(app, store);
   registerProxyRoutes(app, store);
@@ -162,5 +167,6 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     now,
     xdsAddress: options.xdsAddress ?? `127.0.0.1:${process.env['CROSSWAY_XDS_PORT'] ?? '18000'}`,
   });
+  await registerConsole(app, options.consoleDir ?? defaultConsoleDir());
   return app;
 }

@@ -35,6 +35,7 @@ const settingsSchema = z.object({
   CROSSWAY_INSECURE_XDS: z.enum(['0', '1']).default('0'),
   CROSSWAY_EMBEDDED_CONTROLPLANE: z.enum(['0', '1']).default('1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CROSSWAY_CONSOLE_DIR: z.string().min(1).optional(),
   CROSSWAY_CA_CERT_FILE: z.string().min(1).optional(),
   CROSSWAY_CA_PRIVATE_KEY_FILE: z.string().min(1).optional(),
   CROSSWAY_API_REQUEST_TIMEOUT_MS: timeoutMs.default(API_TIMEOUT_DEFAULTS.requestMs),
@@ -69,6 +70,8 @@ export interface Settings {
   ca: CaSettings;
   /** Slow-client limits of the REST API (CROSSWAY_API_REQUEST_TIMEOUT_MS, CROSSWAY_API_HEADERS_TIMEOUT_MS). */
   apiTimeouts: ApiTimeouts;
+  /** The built console served under /ui; default dist/apps/console of this checkout. */
+  consoleDir?: string;
 }
 
 export interface ApiTimeouts {
@@ -175,6 +178,7 @@ export function loadSettings(env: Record<string, string | undefined>): SettingsR
       ca,
       apiTimeouts: { requestMs, headersMs },
       ...(e.CROSSWAY_ADMIN_TOKEN === undefined ? {} : { adminToken: e.CROSSWAY_ADMIN_TOKEN }),
+      ...(e.CROSSWAY_CONSOLE_DIR === undefined ? {} : { consoleDir: e.CROSSWAY_CONSOLE_DIR }),
     },
   };
 }

@@ -19,6 +19,7 @@ import type {
   TokenCreate,
   TrustBundleInfo,
   WatchEvent,
+  WhoAmI,
 } from './types';
 
 export interface ClientOptions {
@@ -172,6 +173,11 @@ export class CrosswayClient {
 
   bootstrap(query: Record<string, string>): Promise<Record<string, unknown>> {
     return this.http.json({ method: 'GET', path: '/api/v1/bootstrap', query });
+  }
+
+  /** The caller's token id, role and (editors) namespaces: GET /api/v1/whoami. */
+  whoami(): Promise<WhoAmI> {
+    return this.http.json({ method: 'GET', path: '/api/v1/whoami' });
   }
 
   createToken(request: TokenCreate): Promise<{ token: string; id: string; expiresAt: string }> {

@@ -37,7 +37,8 @@ export function buildUrl(server: string, spec: Pick<RequestSpec, 'path' | 'query
 export class Http {
   private readonly fetchFn: FetchFn;
   constructor(private readonly options: HttpOptions) {
-    this.fetchFn = options.fetch ?? fetch;
+    // A browser's fetch must be called with the global as `this` ("Illegal invocation").
+    this.fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
   }
 
   headers(extra: Record<string, string> = {}): Record<string, string> {

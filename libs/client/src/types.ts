@@ -158,3 +158,11 @@ export interface WatchEvent {
   revision?: string;
   object: unknown;
 }
+
+/** GET /api/v1/whoami. */
+export interface WhoAmI {
+  id: string;
+  role: 'admin' | 'editor' | 'viewer';
+  /** Editors limited to namespaces only. */
+  namespaces?: string[];
+}

@@ -5,7 +5,9 @@ import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { createHash, createPrivateKey, createPublicKey, webcrypto } from 'node:crypto';
 
-x509.cryptoProvider.set(webcrypto);
+// Node's webcrypto is the Crypto x509 wants; with the DOM lib (the console's tests
+// compile this too) the DOM's Crypto type differs in Ed25519 overloads only.
+x509.cryptoProvider.set(webcrypto as never);
 
 type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;

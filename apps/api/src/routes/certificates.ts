@@ -24,7 +24,9 @@ import { isPlainObject } from '../merge-patch';
 import { ApiProblem } from '../problems';
 import { storeCall } from '../store-problems';
 
-x509.cryptoProvider.set(webcrypto);
+// Node's webcrypto is the Crypto x509 wants; with the DOM lib (the console's tests
+// compile this too) the DOM's Crypto type differs in Ed25519 overloads only.
+x509.cryptoProvider.set(webcrypto as never);
 
 /** What build() needs to run the certificate authority (same shape as the control plane's). */
 export interface IdentityOptions {
