@@ -6,12 +6,10 @@ import { App } from '../src/app';
 import { navigate } from '../src/router';
 import { TOKEN_KEY } from '../src/session';
 import { startConsoleStack, type ConsoleStack } from './support/stack';
-import { useApiOf } from './support/render';
 
 let stack: ConsoleStack;
 beforeAll(async () => {
   stack = await startConsoleStack();
-  useApiOf(stack);
 });
 afterAll(() => stack.close());
 afterEach(() => {

@@ -5,16 +5,6 @@ import type { ComponentChildren } from 'preact';
 import { mayWrite, SessionContext, signIn, type Session } from '../../src/session';
 import type { ConsoleStack } from './stack';
 
-/**
- * Puts the page at the stack's origin (http://127.0.0.1:PORT/ui/), as a browser that
- * loaded the console from that API would be: the console calls its own origin.
- */
-export function useApiOf(stack: ConsoleStack): void {
-  (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(
-    `${stack.url}/ui/`,
-  );
-}
-
 /** A session for `token` against the stack (as the sign-in form makes one). */
 export async function sessionFor(stack: ConsoleStack, token: string): Promise<Session> {
   const session = await signIn(token, () => undefined, stack.url);

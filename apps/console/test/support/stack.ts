@@ -67,6 +67,10 @@ export async function startConsoleStack(options: ConsoleStackOptions = {}): Prom
     ...(controlPlane ? { synced: () => controlPlane.ready() } : {}),
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  // Under happy-dom (component tests) the page moves to the API's origin, as a browser
+  // that loaded the console from this API: the console and these clients call their origin.
+  const dom = (globalThis as { happyDOM?: { setURL(url: string): void } }).happyDOM;
+  dom?.setURL(`${url}/ui/`);
   const client = (token = ADMIN_TOKEN) => new CrosswayClient({ server: url, token });
   const admin = client();
   const issue = async (role: string, namespaces?: string[]) =>
