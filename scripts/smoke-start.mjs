@@ -1,7 +1,8 @@
 // Checks the README's first quick-start line: `npm start` comes up on the embedded
 // store with the demo set, answers /readyz (true only once the control plane has
 // built its first snapshots), serves the demo routes with the admin token it
-// prints, hands out a bootstrap, and accepts connections on its xDS port.
+// prints, hands out a bootstrap, serves the console under /ui, and accepts
+// connections on its xDS port.
 // Always stops the server.
 import { spawn } from 'node:child_process';
 import { connect, createServer } from 'node:net';
@@ -69,6 +70,14 @@ async function main() {
     throw new Error(
       `bootstrap failed: ${bootstrap.status} ${JSON.stringify(issued).slice(0, 300)}`,
     );
+  // The console: built by npm start, served under /ui as a page with its script.
+  const ui = await fetch(`${base}/ui/`);
+  const page = await ui.text();
+  const script = /<script[^>]+src="(\/ui\/assets\/[^"]+\.js)"/.exec(page)?.[1];
+  if (ui.status !== 200 || !script)
+    throw new Error(`console not served: ${ui.status} ${page.slice(0, 200)}`);
+  const asset = await fetch(`${base}${script}`);
+  if (asset.status !== 200) throw new Error(`console script ${script}: ${asset.status}`);
   await new Promise((resolve, reject) => {
     const socket = connect(xdsPort, '127.0.0.1', () => {
       socket.end();
@@ -77,7 +86,7 @@ async function main() {
     socket.once('error', (error) => reject(new Error(`xDS port ${xdsPort} refused: ${error}`)));
   });
   console.log(
-    `smoke: npm start is ready on ${base} (xDS on ${xdsPort}) with ${body.items.length} demo HTTPRoutes`,
+    `smoke: npm start is ready on ${base} (xDS on ${xdsPort}) with ${body.items.length} demo HTTPRoutes and the console at ${base}/ui/`,
   );
 }
 
