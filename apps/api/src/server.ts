@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { createDataPlaneTokenVerifier, storeSigningKeys } from '@crossway/auth';
 import { loadOrCreateAuthority, type AuthorityOptions } from '@crossway/identity';
 import type { Store } from '@crossway/store';
-import { registerAuth } from './auth/plugin';
+import { isApiRequest, registerAuth } from './auth/plugin';
 import { ensureMesh } from './bootstrap';
 import type { TokenRecords } from './auth/tokens';
 import { defaultConsoleDir, registerConsole } from './console';
@@ -122,6 +122,10 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   // Every answer names its request, so a log line can be found from a client's error.
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+    // Answers to a token are for that token, now: no browser or proxy may keep one (a
+    // cached GET would also show a console an object older than the one it just saved).
+    if (isApiRequest(request) && !reply.hasHeader('cache-control'))
+      void reply.header('cache-control', 'no-store');
   });
   registerBodyParsers(app);
   registerHttpMetrics(app, metrics);

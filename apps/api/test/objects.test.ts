@@ -25,6 +25,15 @@ describe('CRUD', () => {
     expect(read.json()).toEqual(body);
   });
 
+  it('answers are never cached (a browser must not show an object older than a save)', async () => {
+    await h.request({ method: 'POST', url: base, payload: service('web') });
+    const read = await h.request({ method: 'GET', url: `${base}/web` });
+    expect(read.headers['cache-control']).toBe('no-store');
+    const denied = await h.request({ method: 'GET', url: `${base}/web`, token: null });
+    expect(denied.statusCode).toBe(401);
+    expect(denied.headers['cache-control']).toBe('no-store');
+  });
+
   it('create of an existing object answers 409 and changes nothing', async () => {
     await h.request({ method: 'POST', url: base, payload: service('web') });
     const revision = await h.store.revision();
