@@ -5,53 +5,31 @@
 // that is gone.
 import type { ProxyInfo } from '@crossway/client';
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/preact';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { objectHref } from '../src/links';
 import { hrefOf, navigate } from '../src/router';
 import { DataPlaneList, DataPlanePage, PreviewPage } from '../src/views/dataplanes';
 import { resourceName } from '../src/views/dataplanes/resources';
-import { connectDataPlane, eventually, type TestDataPlane } from './support/data-planes';
+import { type TestDataPlane } from './support/data-planes';
 import { renderSignedIn } from './support/render';
-import { startConsoleStack, type ConsoleStack } from './support/stack';
+import { closeAll, connectEdgeAndNacker, useConsoleStack } from './support/suite';
 
 const EDGE = 'edge-public-1';
 const NACKER = 'catalog-sidecar-nacker';
 const NACK_ERROR = 'cluster shop/catalog: unknown field "lbPolicyX" in typed config';
 
-let stack: ConsoleStack;
+const stack = useConsoleStack({ controlPlane: true }, { home: '/dataplanes' });
 const planes: TestDataPlane[] = [];
 let nacker: ProxyInfo;
 
 beforeAll(async () => {
-  stack = await startConsoleStack({ controlPlane: true });
-  planes.push(await connectDataPlane(stack, { id: EDGE, role: 'edge', target: 'edge/public' }));
-  planes.push(
-    await connectDataPlane(stack, {
-      id: NACKER,
-      role: 'sidecar',
-      target: 'shop/catalog',
-      nack: { types: ['clusters'], error: NACK_ERROR },
-    }),
-  );
-  nacker = await eventually('the NACK and the ACKed edge listed', async () => {
-    const proxies = await stack.client().proxies();
-    const edge = proxies.find((p) => p.id === EDGE);
-    const bad = proxies.find((p) => p.id === NACKER);
-    const edgeSynced =
-      edge &&
-      edge.versions['listeners'] &&
-      Object.entries(edge.sent).every(([t, v]) => edge.versions[t] === v);
-    return edgeSynced && bad?.nack ? bad : undefined;
+  nacker = await connectEdgeAndNacker(stack, planes, {
+    edge: EDGE,
+    nacker: NACKER,
+    nackError: NACK_ERROR,
   });
 }, 30_000);
-afterAll(async () => {
-  for (const plane of planes) await plane.close();
-  await stack.close();
-});
-afterEach(() => {
-  cleanup();
-  navigate('/dataplanes', { replace: true });
-});
+afterAll(() => closeAll(planes));
 
 const row = (id: string) => screen.getByTestId(`dp-${id}`);
 

@@ -1,23 +1,15 @@
 // Explain: the form runs requests against the real API (POST /api/v1/explain) and shows
 // the matched rule, backends, policies and verdict; field errors land at their inputs;
 // the form lives in the query string, so opening a link runs it.
-import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/preact';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { fireEvent, screen, waitFor, within } from '@testing-library/preact';
+import { describe, expect, it } from 'vitest';
 import { navigate } from '../src/router';
 import { ExplainView } from '../src/views/explain';
 import { buildRequest, EMPTY_FORM, fieldOfPath } from '../src/views/explain/request';
 import { renderSignedIn } from './support/render';
-import { startConsoleStack, type ConsoleStack } from './support/stack';
+import { useConsoleStack } from './support/suite';
 
-let stack: ConsoleStack;
-beforeAll(async () => {
-  stack = await startConsoleStack();
-});
-afterAll(() => stack.close());
-afterEach(() => {
-  cleanup();
-  navigate('/explain', { replace: true });
-});
+const stack = useConsoleStack({}, { home: '/explain' });
 
 const input = (label: string | RegExp) => screen.getByLabelText(label) as HTMLInputElement;
 const type = (label: string | RegExp, value: string) =>

@@ -4,19 +4,18 @@
 // editing with server-side validation errors shown at the field's line, a dry-run
 // diff, and a save that stores the change.
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/preact';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ObjectPage } from '../src/views/objects';
 import { connectDataPlane, eventually, type TestDataPlane } from './support/data-planes';
 import { renderSignedIn } from './support/render';
-import { startConsoleStack, type ConsoleStack } from './support/stack';
+import { closeAll, useConsoleStack } from './support/suite';
 
 const NACK_ERROR = 'Proto constraint validation failed: cluster shop/checkout';
-let stack: ConsoleStack;
+const stack = useConsoleStack({ controlPlane: true });
 /** The objects the control plane names behind the NACK ("Service shop/checkout"). */
 let nackObjects: string[] = [];
 const dataPlanes: TestDataPlane[] = [];
 beforeAll(async () => {
-  stack = await startConsoleStack({ controlPlane: true });
   dataPlanes.push(
     await connectDataPlane(stack, { id: 'edge-test-1', role: 'edge', target: 'edge/public' }),
   );
@@ -43,11 +42,7 @@ beforeAll(async () => {
     (await stack.client().proxies()).some((p) => p.id === 'edge-test-1') ? true : undefined,
   );
 });
-afterAll(async () => {
-  for (const dp of dataPlanes) await dp.close();
-  await stack.close();
-});
-afterEach(() => cleanup());
+afterAll(() => closeAll(dataPlanes));
 
 const storefront = <ObjectPage kind="httproutes" namespace="shop" name="storefront" />;
 

@@ -1,19 +1,14 @@
 // Object lists against the real API: the demo's HTTPRoutes as links to their pages, the
 // namespace and name filters, and 10,000 Workloads loaded page by page into a
 // virtualised list that keeps only the rows in view in the DOM while scrolling.
-import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/preact';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { fireEvent, screen, waitFor, within } from '@testing-library/preact';
+import { describe, expect, it } from 'vitest';
 import type { TxOp } from '@crossway/store';
 import { ObjectList } from '../src/views/objects';
 import { renderSignedIn } from './support/render';
-import { startConsoleStack, type ConsoleStack } from './support/stack';
+import { useConsoleStack } from './support/suite';
 
-let stack: ConsoleStack;
-beforeAll(async () => {
-  stack = await startConsoleStack();
-});
-afterAll(() => stack.close());
-afterEach(() => cleanup());
+const stack = useConsoleStack();
 
 /** The names linked in the list, in order. */
 function listedNames(list: HTMLElement): string[] {

@@ -3,51 +3,31 @@
 // with its error), objects not Accepted (a route with a missing backend, as the control
 // plane's status writer reports it) and live changes from the watch stream.
 import type { ApiObject } from '@crossway/client';
-import { cleanup, screen, waitFor, within } from '@testing-library/preact';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { screen, waitFor, within } from '@testing-library/preact';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kindHref, objectHref } from '../src/links';
-import { hrefOf, navigate } from '../src/router';
+import { hrefOf } from '../src/router';
 import { OverviewView } from '../src/views/overview';
 import { statusIssues } from '../src/views/overview/status';
-import { connectDataPlane, eventually, type TestDataPlane } from './support/data-planes';
+import { eventually, type TestDataPlane } from './support/data-planes';
 import { renderSignedIn } from './support/render';
-import { startConsoleStack, type ConsoleStack } from './support/stack';
+import { closeAll, connectEdgeAndNacker, GHOST_ROUTE, useConsoleStack } from './support/suite';
 
 const EDGE = 'overview-edge-1';
 const NACKER = 'overview-catalog-nacker';
 const NACK_ERROR = 'rejected cluster: circuit breaker thresholds out of range';
 
-let stack: ConsoleStack;
+const stack = useConsoleStack({ controlPlane: true }, { home: '/' });
 const planes: TestDataPlane[] = [];
 
 beforeAll(async () => {
-  stack = await startConsoleStack({ controlPlane: true });
-  planes.push(await connectDataPlane(stack, { id: EDGE, role: 'edge', target: 'edge/public' }));
-  planes.push(
-    await connectDataPlane(stack, {
-      id: NACKER,
-      role: 'sidecar',
-      target: 'shop/catalog',
-      nack: { types: ['clusters'], error: NACK_ERROR },
-    }),
-  );
-  await eventually('the edge synced and the sidecar NACKed', async () => {
-    const proxies = await stack.client().proxies();
-    const edge = proxies.find((p) => p.id === EDGE);
-    const synced =
-      edge?.versions['listeners'] &&
-      Object.entries(edge.sent).every(([t, v]) => edge.versions[t] === v);
-    return synced && proxies.find((p) => p.id === NACKER)?.nack !== undefined;
+  await connectEdgeAndNacker(stack, planes, {
+    edge: EDGE,
+    nacker: NACKER,
+    nackError: NACK_ERROR,
   });
 }, 30_000);
-afterAll(async () => {
-  for (const plane of planes) await plane.close();
-  await stack.close();
-});
-afterEach(() => {
-  cleanup();
-  navigate('/', { replace: true });
-});
+afterAll(() => closeAll(planes));
 
 const count = (kind: string) => screen.getByTestId(`count-${kind}`);
 
@@ -80,17 +60,16 @@ describe('overview', () => {
     expect(screen.getByTestId('dp-edge-nacked').textContent).toBe('0');
   });
 
+  it('claims no health while kinds are still being listed', async () => {
+    await renderSignedIn(stack, <OverviewView />, stack.tokens.viewer);
+    const issues = screen.getByRole('region', { name: 'Not Accepted' });
+    // Right after the first render nothing is listed yet: "all fine" would be a guess.
+    expect(within(issues).getByRole('status').textContent).toContain('status of every kind');
+    expect(issues.textContent).not.toContain('Every object is Accepted');
+  });
+
   it('lists an object made not Accepted through the API, with reason and parent', async () => {
-    await stack.client(stack.tokens.editor).create({
-      apiVersion: 'crossway.dev/v1alpha1',
-      kind: 'HTTPRoute',
-      metadata: { name: 'ghost', namespace: 'shop' },
-      spec: {
-        parentRefs: [{ kind: 'Gateway', name: 'public', namespace: 'edge', sectionName: 'http' }],
-        hostnames: ['ghost.example.com'],
-        rules: [{ backendRefs: [{ name: 'nowhere', port: 80 }] }],
-      },
-    });
+    await stack.client(stack.tokens.editor).create(GHOST_ROUTE);
     // The control plane's status writer reports it; the console only reads.
     await eventually(
       'ResolvedRefs=False on shop/ghost',
@@ -124,6 +103,9 @@ describe('overview', () => {
   it('shows a change made after the page loaded, without reload', async () => {
     await renderSignedIn(stack, <OverviewView />);
     await waitFor(() => expect(screen.getByTestId('watch-state').textContent).toBe('live'));
+    // The stream follows the lists: every kind is listed, so the "checking" notice is gone.
+    const issues = screen.getByRole('region', { name: 'Not Accepted' });
+    expect(within(issues).queryByRole('status')).toBeNull();
     await waitFor(() => expect(count('Service').querySelector('.count')!.textContent).toBe('4'));
     const changes = screen.getByRole('region', { name: 'Recent changes' });
     expect(changes.textContent).toContain('No change since this page loaded');

@@ -1,21 +1,13 @@
 // The shell: sign-in with a token against the real API, the role shown, a bad token
 // refused with the API's reason, and routing between views.
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { fireEvent, render, screen, waitFor } from '@testing-library/preact';
+import { describe, expect, it } from 'vitest';
 import { App } from '../src/app';
 import { navigate } from '../src/router';
 import { TOKEN_KEY } from '../src/session';
-import { startConsoleStack, type ConsoleStack } from './support/stack';
+import { useConsoleStack } from './support/suite';
 
-let stack: ConsoleStack;
-beforeAll(async () => {
-  stack = await startConsoleStack();
-});
-afterAll(() => stack.close());
-afterEach(() => {
-  cleanup();
-  sessionStorage.clear();
-});
+const stack = useConsoleStack({}, { afterEachTest: () => sessionStorage.clear() });
 
 describe('sign-in', () => {
   it('signs in with a viewer token and shows the role', async () => {

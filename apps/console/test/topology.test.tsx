@@ -1,9 +1,8 @@
 // Topology: the graph built from the demo's real object lists (Gateway -> route ->
 // Services -> Workloads, GAMMA mesh calls, attached policies, missing references) and
 // the rendered view (cards link to object pages, the namespace filter narrows it).
-import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/preact';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { navigate } from '../src/router';
+import { fireEvent, screen, waitFor, within } from '@testing-library/preact';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   buildTopology,
   capTopology,
@@ -16,27 +15,12 @@ import {
 } from '../src/views/topology/graph';
 import { TopologyView } from '../src/views/topology';
 import { renderSignedIn } from './support/render';
-import { startConsoleStack, type ConsoleStack } from './support/stack';
+import { GHOST_ROUTE, useConsoleStack } from './support/suite';
 
-let stack: ConsoleStack;
+const stack = useConsoleStack({}, { home: '/topology' });
 beforeAll(async () => {
-  stack = await startConsoleStack();
   // A broken reference: a route whose backend Service does not exist.
-  await stack.client().create({
-    apiVersion: 'crossway.dev/v1alpha1',
-    kind: 'HTTPRoute',
-    metadata: { name: 'ghost', namespace: 'shop' },
-    spec: {
-      parentRefs: [{ kind: 'Gateway', name: 'public', namespace: 'edge', sectionName: 'http' }],
-      hostnames: ['ghost.example.com'],
-      rules: [{ backendRefs: [{ name: 'nowhere', port: 80 }] }],
-    },
-  });
-});
-afterAll(() => stack.close());
-afterEach(() => {
-  cleanup();
-  navigate('/topology', { replace: true });
+  await stack.client().create(GHOST_ROUTE);
 });
 
 async function demoTopology(): Promise<Topology> {

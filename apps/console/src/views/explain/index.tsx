@@ -4,7 +4,7 @@
 // verdict, backends and the Envoy names.
 import { CrosswayApiError } from '@crossway/client';
 import type { ComponentChildren } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ErrorBox, Loading } from '../../components/feedback';
 import { displayName, objectHref } from '../../links';
 import { Link, navigate, useLocation } from '../../router';
@@ -78,7 +78,17 @@ export function ExplainView() {
     return { gateways: gateways.map(key).sort(), services: services.map(key).sort() };
   }, [client]);
 
+  // Only the latest request's answer is shown: an older one arriving late (after a
+  // quick second submit or a link opened meanwhile) is dropped, as is any after unmount.
+  const latest = useRef(0);
+  useEffect(
+    () => () => {
+      latest.current = -1;
+    },
+    [],
+  );
   const run = (request: ExplainForm) => {
+    const mine = ++latest.current;
     const built = buildRequest(request);
     if (!built.ok) {
       setOutcome({ state: 'failed', error: undefined, fieldErrors: built.errors, unmapped: false });
@@ -86,8 +96,12 @@ export function ExplainView() {
     }
     setOutcome({ state: 'running' });
     client.explain(built.body).then(
-      (result) => setOutcome({ state: 'done', result: result as unknown as ExplainResult }),
+      (result) => {
+        if (mine === latest.current)
+          setOutcome({ state: 'done', result: result as unknown as ExplainResult });
+      },
       (error: unknown) => {
+        if (mine !== latest.current) return;
         const fieldErrors: FieldErrors = {};
         let unmapped = false;
         if (error instanceof CrosswayApiError && error.status === 422) {
@@ -140,93 +154,84 @@ export function ExplainView() {
         }}
       >
         <div class="explain-grid">
-          <Field id="explain-mode" label="Mode">
-            <select
-              id="explain-mode"
-              value={form.mode}
-              onChange={(e) => set('mode', e.currentTarget.value === 'mesh' ? 'mesh' : 'edge')}
-            >
-              <option value="edge">Edge (through a Gateway)</option>
-              <option value="mesh">Mesh (from a Service)</option>
-            </select>
-          </Field>
+          <SelectField
+            id="explain-mode"
+            label="Mode"
+            value={form.mode}
+            onValue={(v) => set('mode', v === 'mesh' ? 'mesh' : 'edge')}
+          >
+            <option value="edge">Edge (through a Gateway)</option>
+            <option value="mesh">Mesh (from a Service)</option>
+          </SelectField>
           {form.mode === 'edge' ? (
-            <Field id="explain-gateway" label="Gateway" errors={fieldErrors.gateway}>
-              <select
-                id="explain-gateway"
-                value={form.gateway}
-                {...invalid(fieldErrors.gateway)}
-                onChange={(e) => set('gateway', e.currentTarget.value)}
-              >
-                <Choices values={choices.data?.gateways} current={form.gateway} />
-              </select>
-            </Field>
+            <SelectField
+              id="explain-gateway"
+              label="Gateway"
+              value={form.gateway}
+              errors={fieldErrors.gateway}
+              onValue={(v) => set('gateway', v)}
+            >
+              <Choices values={choices.data?.gateways} current={form.gateway} />
+            </SelectField>
           ) : (
             <>
-              <Field id="explain-source" label="Source Service" errors={fieldErrors.source}>
-                <select
-                  id="explain-source"
-                  value={form.source}
-                  {...invalid(fieldErrors.source)}
-                  onChange={(e) => set('source', e.currentTarget.value)}
-                >
-                  <Choices values={choices.data?.services} current={form.source} />
-                </select>
-              </Field>
-              <Field id="explain-role" label="Role" errors={fieldErrors.role}>
-                <select
-                  id="explain-role"
-                  value={form.role}
-                  onChange={(e) =>
-                    set('role', e.currentTarget.value === 'proxyless' ? 'proxyless' : 'sidecar')
-                  }
-                >
-                  <option value="sidecar">sidecar</option>
-                  <option value="proxyless">proxyless</option>
-                </select>
-              </Field>
+              <SelectField
+                id="explain-source"
+                label="Source Service"
+                value={form.source}
+                errors={fieldErrors.source}
+                onValue={(v) => set('source', v)}
+              >
+                <Choices values={choices.data?.services} current={form.source} />
+              </SelectField>
+              <SelectField
+                id="explain-role"
+                label="Role"
+                value={form.role}
+                errors={fieldErrors.role}
+                onValue={(v) => set('role', v === 'proxyless' ? 'proxyless' : 'sidecar')}
+              >
+                <option value="sidecar">sidecar</option>
+                <option value="proxyless">proxyless</option>
+              </SelectField>
             </>
           )}
-          <Field id="explain-host" label="Host" errors={fieldErrors.host}>
-            <input
-              id="explain-host"
-              value={form.host}
-              placeholder={form.mode === 'edge' ? 'shop.example.com' : 'payments.payments'}
-              {...invalid(fieldErrors.host)}
-              onInput={(e) => set('host', e.currentTarget.value)}
-            />
-          </Field>
-          <Field id="explain-port" label="Port (optional)" errors={fieldErrors.port}>
-            <input
-              id="explain-port"
-              inputMode="numeric"
-              value={form.port}
-              {...invalid(fieldErrors.port)}
-              onInput={(e) => set('port', e.currentTarget.value)}
-            />
-          </Field>
-          <Field id="explain-path" label="Path" errors={fieldErrors.path}>
-            <input
-              id="explain-path"
-              value={form.path}
-              {...invalid(fieldErrors.path)}
-              onInput={(e) => set('path', e.currentTarget.value)}
-            />
-          </Field>
-          <Field id="explain-method" label="Method" errors={fieldErrors.method}>
-            <select
-              id="explain-method"
-              value={form.method}
-              {...invalid(fieldErrors.method)}
-              onChange={(e) => set('method', e.currentTarget.value)}
-            >
-              {METHODS.map((m) => (
-                <option key={m} value={m}>
-                  {m}
-                </option>
-              ))}
-            </select>
-          </Field>
+          <TextField
+            id="explain-host"
+            label="Host"
+            value={form.host}
+            placeholder={form.mode === 'edge' ? 'shop.example.com' : 'payments.payments'}
+            errors={fieldErrors.host}
+            onValue={(v) => set('host', v)}
+          />
+          <TextField
+            id="explain-port"
+            label="Port (optional)"
+            value={form.port}
+            inputMode="numeric"
+            errors={fieldErrors.port}
+            onValue={(v) => set('port', v)}
+          />
+          <TextField
+            id="explain-path"
+            label="Path"
+            value={form.path}
+            errors={fieldErrors.path}
+            onValue={(v) => set('path', v)}
+          />
+          <SelectField
+            id="explain-method"
+            label="Method"
+            value={form.method}
+            errors={fieldErrors.method}
+            onValue={(v) => set('method', v)}
+          >
+            {METHODS.map((m) => (
+              <option key={m} value={m}>
+                {m}
+              </option>
+            ))}
+          </SelectField>
           <Field
             id="explain-headers"
             label="Headers (one “name: value” per line)"
@@ -307,6 +312,53 @@ function Field(props: {
   );
 }
 
+/** A labelled text input with its field errors. */
+function TextField(props: {
+  id: string;
+  label: string;
+  value: string;
+  errors: string[] | undefined;
+  placeholder?: string;
+  inputMode?: 'numeric';
+  onValue: (value: string) => void;
+}) {
+  return (
+    <Field id={props.id} label={props.label} errors={props.errors}>
+      <input
+        id={props.id}
+        value={props.value}
+        {...(props.placeholder === undefined ? {} : { placeholder: props.placeholder })}
+        {...(props.inputMode === undefined ? {} : { inputMode: props.inputMode })}
+        {...invalid(props.errors)}
+        onInput={(e) => props.onValue(e.currentTarget.value)}
+      />
+    </Field>
+  );
+}
+
+/** A labelled select with its field errors; the options are the children. */
+function SelectField(props: {
+  id: string;
+  label: string;
+  value: string;
+  errors?: string[] | undefined;
+  onValue: (value: string) => void;
+  children: ComponentChildren;
+}) {
+  return (
+    <Field id={props.id} label={props.label} errors={props.errors}>
+      <select
+        id={props.id}
+        value={props.value}
+        {...invalid(props.errors)}
+        onChange={(e) => props.onValue(e.currentTarget.value)}
+      >
+        {props.children}
+      </select>
+    </Field>
+  );
+}
+
 function FieldErrorList({ id, errors }: { id: string; errors?: string[] | undefined }) {
   if (!errors || errors.length === 0) return null;
   return (
@@ -338,19 +390,34 @@ function ServiceLink({ service }: { service: string }) {
   return <Link href={objectHref('Service', namespace, name)}>{service}</Link>;
 }
 
-function HitCells({ hit }: { hit: RuleHit }) {
+/** Route rules (the matched one or those it beat), one row each. */
+function HitTable({ hits, rowTestId }: { hits: RuleHit[]; rowTestId?: string }) {
   return (
-    <>
-      <td>
-        <RouteLink route={hit.route} />
-        {hit.route.kind === 'Service' ? <span class="muted"> (default route)</span> : null}
-      </td>
-      <td>{hit.rule}</td>
-      <td>{hit.match}</td>
-      <td>
-        <code>{hit.entry}</code>
-      </td>
-    </>
+    <table>
+      <thead>
+        <tr>
+          <th>Route</th>
+          <th>Rule</th>
+          <th>Match</th>
+          <th>Entry</th>
+        </tr>
+      </thead>
+      <tbody>
+        {hits.map((hit) => (
+          <tr key={hit.entry} {...(rowTestId === undefined ? {} : { 'data-testid': rowTestId })}>
+            <td>
+              <RouteLink route={hit.route} />
+              {hit.route.kind === 'Service' ? <span class="muted"> (default route)</span> : null}
+            </td>
+            <td>{hit.rule}</td>
+            <td>{hit.match}</td>
+            <td>
+              <code>{hit.entry}</code>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
@@ -362,21 +429,7 @@ export function ExplainAnswer({ result }: { result: ExplainResult }) {
     <div class="explain-answer" data-testid="explain-answer">
       <h2>Matched rule</h2>
       {matched ? (
-        <table>
-          <thead>
-            <tr>
-              <th>Route</th>
-              <th>Rule</th>
-              <th>Match</th>
-              <th>Entry</th>
-            </tr>
-          </thead>
-          <tbody>
-            <tr data-testid="explain-matched">
-              <HitCells hit={matched} />
-            </tr>
-          </tbody>
-        </table>
+        <HitTable hits={[matched]} rowTestId="explain-matched" />
       ) : (
         <p class="explain-nomatch">
           <strong>No route matched.</strong>
@@ -493,23 +546,7 @@ export function ExplainAnswer({ result }: { result: ExplainResult }) {
             over longer prefix over shorter, then method, then more headers, then more query
             parameters), then the older route, then namespace/name, then rule order.
           </p>
-          <table>
-            <thead>
-              <tr>
-                <th>Route</th>
-                <th>Rule</th>
-                <th>Match</th>
-                <th>Entry</th>
-              </tr>
-            </thead>
-            <tbody>
-              {result.beaten.map((hit) => (
-                <tr key={hit.entry}>
-                  <HitCells hit={hit} />
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <HitTable hits={result.beaten} />
         </>
       )}
 

@@ -1,5 +1,6 @@
 // Object lists: a kind picker, the index of kinds, and one kind's objects loaded page by
 // page (500 a page) into a virtualised list with namespace, name and label filters.
+import type { ComponentChild } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { ApiObject } from '@crossway/client';
 import { findKind, KIND_DESCRIPTORS, type KindCategory } from '@crossway/model';
@@ -141,6 +142,16 @@ function sourceOf(object: ApiObject): string | undefined {
   return owner ?? commit;
 }
 
+/** One labelled control of the filter row; the control (with `id`) is the child. */
+function Filter({ id, label, children }: { id: string; label: string; children: ComponentChild }) {
+  return (
+    <div>
+      <label for={id}>{label}</label>
+      {children}
+    </div>
+  );
+}
+
 function KindObjects({ kind }: { kind: string }) {
   const [selectorDraft, setSelectorDraft] = useState('');
   const [labelSelector, setLabelSelector] = useState('');
@@ -171,8 +182,7 @@ function KindObjects({ kind }: { kind: string }) {
         }}
       >
         {clusterScoped ? null : (
-          <div>
-            <label for="filter-namespace">Namespace</label>
+          <Filter id="filter-namespace" label="Namespace">
             <select
               id="filter-namespace"
               value={namespace}
@@ -185,26 +195,24 @@ function KindObjects({ kind }: { kind: string }) {
                 </option>
               ))}
             </select>
-          </div>
+          </Filter>
         )}
-        <div>
-          <label for="filter-name">Name contains</label>
+        <Filter id="filter-name" label="Name contains">
           <input
             id="filter-name"
             type="search"
             value={nameFilter}
             onInput={(e) => setNameFilter(e.currentTarget.value)}
           />
-        </div>
-        <div>
-          <label for="filter-labels">Label selector</label>
+        </Filter>
+        <Filter id="filter-labels" label="Label selector">
           <input
             id="filter-labels"
             placeholder="team=web,tier!=db"
             value={selectorDraft}
             onInput={(e) => setSelectorDraft(e.currentTarget.value)}
           />
-        </div>
+        </Filter>
         <button type="submit" class="secondary">
           Apply selector
         </button>

@@ -3,13 +3,15 @@
 // and (for those allowed to write it) the YAML editor.
 import { useState } from 'preact/hooks';
 import { stringify } from 'yaml';
-import type { ApiObject, ProxyInfo } from '@crossway/client';
+import type { ApiObject } from '@crossway/client';
 import { findKind } from '@crossway/model';
 import { ErrorBox, Loading } from '../../components/feedback';
 import { dataPlaneHref, displayName, objectHref } from '../../links';
 import { Link } from '../../router';
 import { useSession } from '../../session';
 import { useApi } from '../../use-api';
+import { SyncBadge } from '../dataplanes/list';
+import { syncStateOf } from '../dataplanes/sync';
 import { ObjectEditor } from './edit';
 import {
   affectedProxies,
@@ -22,7 +24,6 @@ import {
   previewHref,
   proxyTargets,
   statusSummary,
-  syncState,
   type Condition,
   type ObjectRef,
 } from './relations';
@@ -320,12 +321,6 @@ function PoliciesSection({ object }: { object: ApiObject }) {
   );
 }
 
-function SyncBadge({ proxy }: { proxy: ProxyInfo }) {
-  const state = syncState(proxy);
-  const tone = state === 'synced' ? 'ok' : state === 'stale' ? 'warn' : 'bad';
-  return <span class={`badge ${tone}`}>{state}</span>;
-}
-
 function DataPlanesSection({ object }: { object: ApiObject }) {
   const { client } = useSession();
   const proxies = useApi(() => client.proxies(), [client]);
@@ -367,7 +362,7 @@ function DataPlanesSection({ object }: { object: ApiObject }) {
                 </td>
                 <td>{why}</td>
                 <td>
-                  <SyncBadge proxy={proxy} />
+                  <SyncBadge state={syncStateOf(proxy)} />
                 </td>
                 <td>{proxy.nack ? `${proxy.nack.type}: ${proxy.nack.error}` : ''}</td>
               </tr>

@@ -1,30 +1,32 @@
 // What an object page shows around the object: its status conditions, the policies in
-// force on it and where each attaches, and the data planes it reaches. The policy rules
-// follow libs/policy (attachment/policy-targets.ts): a policy's targetRef names an
-// object in the policy's own namespace; a Mesh target from crossway-system applies
-// mesh-wide, from any other namespace to that namespace only. Routes get the policies
-// of their parents, Workloads those of their Service.
+// force on it and where each attaches, and the data planes it reaches. Reading status
+// and targetRefs is shared with the other views (src/object-status.ts,
+// src/policy-targets.ts); what is particular here: routes get the policies of their
+// parents, Workloads those of their Service, and everything the Mesh-targeted ones.
 import type { ApiObject, ProxyInfo } from '@crossway/client';
-import { SYSTEM_NAMESPACE } from '@crossway/model';
+import {
+  isFailing,
+  list,
+  record,
+  statusBlocks,
+  str,
+  type Condition,
+  type Rec,
+} from '../../object-status';
+import {
+  isPolicyKind,
+  isRouteKind,
+  meshScopeOf,
+  POLICY_KINDS,
+  ROUTE_KINDS,
+  targetRefOf,
+  targetsObject,
+} from '../../policy-targets';
 
-export const POLICY_KINDS = [
-  'TrafficPolicy',
-  'AuthorizationPolicy',
-  'RateLimitPolicy',
-  'AuthenticationPolicy',
-] as const;
-const ROUTE_KINDS = new Set(['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute']);
+export { isFailing, POLICY_KINDS, type Condition };
+
 /** Kinds that policies can reach (directly, through a parent or through the Mesh). */
-const TRAFFIC_KINDS = new Set(['Gateway', 'Service', 'Workload', ...ROUTE_KINDS]);
-
-export interface Condition {
-  type: string;
-  status: string;
-  reason?: string;
-  message?: string;
-  observedGeneration?: number;
-  lastTransitionTime?: string;
-}
+const TRAFFIC_KINDS = new Set<string>(['Gateway', 'Service', 'Workload', ...ROUTE_KINDS]);
 
 export interface ObjectRef {
   kind: string;
@@ -39,29 +41,8 @@ export interface ConditionGroup {
   conditions: Condition[];
 }
 
-function record(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : {};
-}
-
-function list(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
-}
-
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-function conditionsOf(value: unknown): Condition[] {
-  return list(value)
-    .map(record)
-    .filter((c) => typeof c['type'] === 'string')
-    .map((c) => c as unknown as Condition);
-}
-
 function refOf(value: unknown, defaultKind: string, defaultNamespace?: string): ObjectRef {
-  const r = record(value);
+  const r: Rec = record(value);
   const namespace = str(r['namespace']) ?? defaultNamespace;
   return {
     kind: str(r['kind']) ?? defaultKind,
@@ -76,40 +57,31 @@ function describeRef(ref: ObjectRef, section?: string): string {
 }
 
 export function conditionGroups(object: ApiObject): ConditionGroup[] {
-  const status = record(object.status);
   const ns = object.metadata.namespace;
   const groups: ConditionGroup[] = [];
-  for (const parent of list(status['parents']).map(record)) {
-    const raw = record(parent['parentRef']);
-    const ref = refOf(raw, 'Gateway', ns);
-    const section =
-      str(raw['sectionName']) ??
-      (raw['port'] === undefined ? undefined : `port ${String(raw['port'])}`);
-    groups.push({
-      title: `Parent ${describeRef(ref, section)}`,
-      ref,
-      conditions: conditionsOf(parent['conditions']),
-    });
+  for (const block of statusBlocks(object)) {
+    if (block.source === 'parent') {
+      const ref = refOf(block.ref, 'Gateway', ns);
+      const section =
+        str(block.ref['sectionName']) ??
+        (block.ref['port'] === undefined ? undefined : `port ${String(block.ref['port'])}`);
+      groups.push({
+        title: `Parent ${describeRef(ref, section)}`,
+        ref,
+        conditions: block.conditions,
+      });
+    } else if (block.source === 'ancestor') {
+      const ref = refOf(block.ref, 'Mesh', ns);
+      groups.push({
+        title: `Ancestor ${describeRef(ref, str(block.ref['sectionName']))}`,
+        ...(ref.kind === 'Mesh' ? {} : { ref }),
+        conditions: block.conditions,
+      });
+    } else if (block.conditions.length > 0) {
+      groups.push({ title: 'Conditions', conditions: block.conditions });
+    }
   }
-  for (const ancestor of list(status['ancestors']).map(record)) {
-    const raw = record(ancestor['ancestorRef']);
-    const ref = refOf(raw, 'Mesh', ns);
-    groups.push({
-      title: `Ancestor ${describeRef(ref, str(raw['sectionName']))}`,
-      ...(ref.kind === 'Mesh' ? {} : { ref }),
-      conditions: conditionsOf(ancestor['conditions']),
-    });
-  }
-  const own = conditionsOf(status['conditions']);
-  if (own.length > 0) groups.push({ title: 'Conditions', conditions: own });
   return groups;
-}
-
-/** Condition types where True is the problem (the others are healthy when True). */
-const NEGATIVE_TYPES = new Set(['RuleShadowed', 'Conflicted']);
-
-export function isFailing(c: Condition): boolean {
-  return NEGATIVE_TYPES.has(c.type) ? c.status === 'True' : c.status !== 'True';
 }
 
 /** A list row's status: "Accepted" when nothing fails, else the first failing reason. */
@@ -150,7 +122,7 @@ function holdersOf(object: ApiObject): Holder[] {
   const holders: Holder[] = [
     { ref: { kind: object.kind, name: object.metadata.name, ...(ns ? { namespace: ns } : {}) } },
   ];
-  if (ROUTE_KINDS.has(object.kind)) {
+  if (isRouteKind(object.kind)) {
     const seen = new Set<string>();
     for (const raw of list(spec['parentRefs'])) {
       const ref = refOf(raw, 'Gateway', ns);
@@ -176,13 +148,8 @@ export function policiesInForce(
   const found: PolicyInForce[] = [];
   for (const holder of holdersOf(object)) {
     for (const policy of policies) {
-      const target = record(record(policy.spec)['targetRef']);
-      if (
-        target['kind'] === holder.ref.kind &&
-        target['name'] === holder.ref.name &&
-        policy.metadata.namespace === holder.ref.namespace
-      ) {
-        const section = str(target['sectionName']);
+      if (targetsObject(policy, holder.ref)) {
+        const section = targetRefOf(policy).sectionName;
         found.push({
           policy,
           source: holder.source ?? 'attached here',
@@ -195,12 +162,10 @@ export function policiesInForce(
   // Mesh-targeted policies: those of this namespace, then the mesh-wide ones.
   const ns = object.metadata.namespace;
   for (const policy of policies) {
-    const target = record(record(policy.spec)['targetRef']);
-    if (target['kind'] !== 'Mesh') continue;
-    const from = policy.metadata.namespace;
-    if (from === SYSTEM_NAMESPACE)
+    const scope = meshScopeOf(policy);
+    if (scope === 'mesh-wide')
       found.push({ policy, source: 'inherited from the Mesh (mesh-wide)' });
-    else if (from === ns)
+    else if (scope === 'namespace' && policy.metadata.namespace === ns)
       found.push({ policy, source: `inherited from the Mesh (namespace ${ns})` });
   }
   return found;
@@ -208,9 +173,7 @@ export function policiesInForce(
 
 /** The policy's own target, for a policy page. */
 export function policyTarget(policy: ApiObject): ObjectRef | undefined {
-  const target = record(record(policy.spec)['targetRef']);
-  const kind = str(target['kind']);
-  const name = str(target['name']);
+  const { kind, name } = targetRefOf(policy);
   if (!kind || !name) return undefined;
   if (kind === 'Mesh') return { kind, name };
   return {
@@ -233,13 +196,13 @@ export function proxyTargets(object: ApiObject): ObjectRef[] {
   const spec = record(object.spec);
   if (object.kind === 'Gateway' || object.kind === 'Service')
     return [{ kind: object.kind, name: object.metadata.name, ...(ns ? { namespace: ns } : {}) }];
-  if (ROUTE_KINDS.has(object.kind))
+  if (isRouteKind(object.kind))
     return holdersOf(object)
       .slice(1)
       .map((h) => h.ref);
   if (object.kind === 'Workload' && typeof spec['service'] === 'string' && ns)
     return [{ kind: 'Service', namespace: ns, name: spec['service'] }];
-  if ((POLICY_KINDS as readonly string[]).includes(object.kind)) {
+  if (isPolicyKind(object.kind)) {
     const target = policyTarget(object);
     if (!target) return [];
     if (target.kind === 'Gateway' || target.kind === 'Service') return [target];
@@ -284,14 +247,6 @@ export function previewHref(target: ObjectRef): string | undefined {
   if (target.kind === 'Gateway') return `/preview?role=edge&gateway=${encodeURIComponent(key)}`;
   if (target.kind === 'Service') return `/preview?role=sidecar&service=${encodeURIComponent(key)}`;
   return undefined;
-}
-
-/** Proxy sync state as lists show it (see common conventions). */
-export function syncState(proxy: ProxyInfo): 'NACKed' | 'stale' | 'synced' {
-  if (proxy.nack) return 'NACKed';
-  for (const type of Object.keys(proxy.sent))
-    if (proxy.versions[type] !== proxy.sent[type]) return 'stale';
-  return 'synced';
 }
 
 export { describeRef };

@@ -46,13 +46,18 @@ function laterRevision(a: string | undefined, b: string): string {
   return b > a ? b : a;
 }
 
+/** Waits `ms`, or less when `signal` aborts; leaves no listener behind on the signal. */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
+    const onAbort = () => {
       clearTimeout(timer);
       resolve();
-    });
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 }
 
@@ -310,7 +315,14 @@ function DataPlaneSummary() {
   );
 }
 
-function StatusIssues({ issues }: { issues: Map<string, StatusIssue[]> }) {
+function StatusIssues({
+  issues,
+  checked,
+}: {
+  issues: Map<string, StatusIssue[]>;
+  /** Whether every kind was listed: until then no issue found proves nothing. */
+  checked: 'all' | 'some' | 'failed';
+}) {
   const rows = [...issues.values()]
     .flat()
     .sort(
@@ -321,8 +333,14 @@ function StatusIssues({ issues }: { issues: Map<string, StatusIssue[]> }) {
   return (
     <section aria-label="Not Accepted" class="overview-issues">
       <h2>Objects not Accepted or not programmed</h2>
+      {checked === 'some' ? <Loading what="the status of every kind" /> : null}
+      {checked === 'failed' ? (
+        <p class="muted">Some kinds could not be listed (see Objects): their status is unknown.</p>
+      ) : null}
       {rows.length === 0 ? (
-        <p class="muted">Every object is Accepted, resolved and programmed.</p>
+        checked === 'all' ? (
+          <p class="muted">Every object is Accepted, resolved and programmed.</p>
+        ) : null
       ) : (
         <table>
           <thead>
@@ -417,7 +435,16 @@ export function OverviewView() {
       </p>
       <DataPlaneSummary />
       <KindCounts counts={summary.counts} errors={summary.listErrors} />
-      <StatusIssues issues={summary.issues} />
+      <StatusIssues
+        issues={summary.issues}
+        checked={
+          Object.keys(summary.listErrors).length > 0
+            ? 'failed'
+            : KIND_DESCRIPTORS.every((d) => summary.counts[d.kind] !== undefined)
+              ? 'all'
+              : 'some'
+        }
+      />
       <RecentChanges
         changes={summary.changes}
         state={summary.watchState}

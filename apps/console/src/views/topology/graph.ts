@@ -4,20 +4,14 @@
 // node. References to objects that do not exist become "missing" nodes so broken
 // links are visible instead of silently dropped.
 import type { ApiObject } from '@crossway/client';
+// Specs arrive as `unknown` from the API; object-status reads them without trusting shapes.
+import { acceptance, record as rec, records as list, str, type Rec } from '../../object-status';
+import { meshScopeOf, POLICY_KINDS, ROUTE_KINDS, targetRefOf } from '../../policy-targets';
 
 export type Column = 'gateway' | 'route' | 'service' | 'workload';
 export const COLUMNS: readonly Column[] = ['gateway', 'route', 'service', 'workload'];
 
-export const ROUTE_KINDS = ['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute'] as const;
-export const POLICY_KINDS = [
-  'TrafficPolicy',
-  'AuthorizationPolicy',
-  'RateLimitPolicy',
-  'AuthenticationPolicy',
-] as const;
-
-/** Where policies in this namespace with a Mesh target apply mesh-wide (libs/policy). */
-export const SYSTEM_NAMESPACE = 'crossway-system';
+export { POLICY_KINDS, ROUTE_KINDS };
 
 /** Accepted from status conditions; "unknown" when the control plane wrote none. */
 export type NodeStatus = 'Accepted' | 'Not accepted' | 'unknown';
@@ -90,26 +84,11 @@ export function nodeId(kind: string, namespace: string, name: string): string {
   return `${kind}/${namespace}/${name}`;
 }
 
-// Specs arrive as `unknown` from the API; these read them without trusting shapes.
-type Rec = Record<string, unknown>;
-const rec = (v: unknown): Rec => (typeof v === 'object' && v !== null ? (v as Rec) : {});
-const list = (v: unknown): Rec[] => (Array.isArray(v) ? v.map(rec) : []);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-
 function statusOf(object: ApiObject): { status: NodeStatus; message?: string } {
-  const status = rec(object.status);
-  const conditions = [
-    ...list(status['conditions']),
-    ...list(status['parents']).flatMap((p) => list(p['conditions'])),
-    ...list(status['ancestors']).flatMap((a) => list(a['conditions'])),
-  ].filter((c) => c['type'] === 'Accepted');
-  if (conditions.length === 0) return { status: 'unknown' };
-  const failed = conditions.find((c) => c['status'] !== 'True');
-  if (failed) {
-    const message = str(failed['message']) ?? str(failed['reason']);
-    return { status: 'Not accepted', ...(message ? { message } : {}) };
-  }
-  return { status: 'Accepted' };
+  const { accepted, message } = acceptance(object);
+  if (accepted === undefined) return { status: 'unknown' };
+  if (accepted) return { status: 'Accepted' };
+  return { status: 'Not accepted', ...(message ? { message } : {}) };
 }
 
 function summaryOf(column: Column, spec: Rec): string | undefined {
@@ -268,19 +247,14 @@ export function buildTopology(input: TopologyInput): Topology {
   const danglingPolicies: Topology['danglingPolicies'] = [];
   for (const policy of input.policies) {
     const namespace = policy.metadata.namespace ?? '';
-    const target = rec(rec(policy.spec)['targetRef']);
-    const kind = str(target['kind']);
-    const name = str(target['name']);
+    const { kind, name, sectionName } = targetRefOf(policy);
     if (!kind || !name) continue;
     const ref = { kind: policy.kind, namespace, name: policy.metadata.name };
-    if (kind === 'Mesh') {
-      widePolicies.push({
-        ...ref,
-        scope: namespace === SYSTEM_NAMESPACE ? 'mesh-wide' : 'namespace',
-      });
+    const scope = meshScopeOf(policy);
+    if (scope) {
+      widePolicies.push({ ...ref, scope });
       continue;
     }
-    const sectionName = str(target['sectionName']);
     const chip: PolicyChip = { ...ref, ...(sectionName ? { sectionName } : {}) };
     // targetRef is same-namespace only (libs/model references.ts).
     const node = nodes.get(nodeId(kind, namespace, name));
