@@ -3,7 +3,7 @@
 // index.html; the console talks to the public /api/v1 only, with the user's token,
 // so nothing here needs authentication. `/` redirects to the console.
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -79,7 +79,7 @@ export async function registerConsole(app: FastifyInstance, dir: string): Promis
     const rest = (request.params as { '*': string })['*'];
     if (rest.startsWith('assets/')) {
       const file = join(dir, rest);
-      if (file.startsWith(join(dir, 'assets')) && existsSync(file)) {
+      if (file.startsWith(join(dir, 'assets') + sep) && existsSync(file)) {
         secureHeaders(reply);
         return reply.sendFile(rest, dir);
       }
