@@ -3,11 +3,28 @@ import { useEffect, useState } from 'preact/hooks';
 import { ErrorBox } from './components/feedback';
 import { Link, matchRoute, navigate, useLocation } from './router';
 import { SessionContext, signIn, TOKEN_KEY, type Session } from './session';
-import { DataPlaneList, DataPlanePage, PreviewPage } from './views/dataplanes';
-import { ExplainView } from './views/explain';
-import { ObjectList, ObjectPage } from './views/objects';
+import { lazyView } from './lazy';
 import { OverviewView } from './views/overview';
-import { TopologyView } from './views/topology';
+
+const TopologyView = lazyView('topology', () =>
+  import('./views/topology').then((m) => m.TopologyView),
+);
+const ObjectList = lazyView<{ kind?: string }>('objects', () =>
+  import('./views/objects').then((m) => m.ObjectList),
+);
+const ObjectPage = lazyView<{ kind: string; namespace?: string; name: string }>('object', () =>
+  import('./views/objects').then((m) => m.ObjectPage),
+);
+const DataPlaneList = lazyView('data planes', () =>
+  import('./views/dataplanes').then((m) => m.DataPlaneList),
+);
+const DataPlanePage = lazyView<{ id: string }>('data plane', () =>
+  import('./views/dataplanes').then((m) => m.DataPlanePage),
+);
+const PreviewPage = lazyView('preview', () =>
+  import('./views/dataplanes').then((m) => m.PreviewPage),
+);
+const ExplainView = lazyView('explain', () => import('./views/explain').then((m) => m.ExplainView));
 
 const NAV: { href: string; label: string; matches: (path: string) => boolean }[] = [
   { href: '/', label: 'Overview', matches: (p) => p === '/' },
