@@ -16,5 +16,13 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: true,
     reportCompressedSize: false,
+    rollupOptions: {
+      // libs/model's modules only define values: one the console does not use (every
+      // kind's zod schema) is left out instead of being built at start. The console
+      // uses the zod-free kind table and constants.
+      treeshake: {
+        moduleSideEffects: (id: string) => !id.includes('/libs/model/src/'),
+      },
+    },
   },
 });

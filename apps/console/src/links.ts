@@ -1,9 +1,9 @@
 // Where each thing lives in the console, so every view links the same way.
-import { findKind } from '@crossway/model';
+import { findKindInfo } from '@crossway/model';
 
 /** Plural resource name of a kind given by any of its names ("HTTPRoute" -> "httproutes"). */
 export function pluralOf(kind: string): string {
-  return findKind(kind)?.plural ?? kind.toLowerCase();
+  return findKindInfo(kind)?.plural ?? kind.toLowerCase();
 }
 
 /** The object page of kind/namespace/name; "-" stands for no namespace (Mesh). */

@@ -5,7 +5,7 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import { CrosswayClient, type WhoAmI } from '@crossway/client';
-import { findKind } from '@crossway/model';
+import { findKindInfo } from '@crossway/model';
 
 export const TOKEN_KEY = 'crossway.token';
 
@@ -30,7 +30,7 @@ export function mayWrite(me: WhoAmI, kind: string, namespace?: string): boolean 
   if (me.role === 'admin') return true;
   if (me.role !== 'editor') return false;
   if (me.namespaces === undefined) return true;
-  const clusterScoped = findKind(kind)?.scope === 'Cluster';
+  const clusterScoped = findKindInfo(kind)?.scope === 'Cluster';
   if (clusterScoped || namespace === undefined) return false;
   return me.namespaces.includes(namespace);
 }

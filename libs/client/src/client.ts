@@ -1,6 +1,6 @@
 // CrosswayClient: the typed API client used by the CLI, tests and consoles. Kinds are
 // named by any of their model names (Kind, plural, singular, short name).
-import { findKind, type AnyKindDescriptor } from '@crossway/model';
+import { findKindInfo, type KindInfo } from '@crossway/model';
 import { CrosswayApiError } from './errors';
 import { Http, type FetchFn } from './http';
 import { parseSse } from './sse';
@@ -31,8 +31,8 @@ export interface ClientOptions {
 }
 
 /** The kind descriptor for a user-given name; a CrosswayApiError-like usage error otherwise. */
-export function kindOf(name: string): AnyKindDescriptor {
-  const descriptor = findKind(name);
+export function kindOf(name: string): KindInfo {
+  const descriptor = findKindInfo(name);
   if (!descriptor) throw new UnknownKindError(name);
   return descriptor;
 }
@@ -55,12 +55,12 @@ export class CrosswayClient {
     this.http = new Http(options);
   }
 
-  private collectionPath(kind: AnyKindDescriptor, namespace: string | undefined): string {
+  private collectionPath(kind: KindInfo, namespace: string | undefined): string {
     if (kind.scope === 'Cluster' || namespace === undefined) return `/api/v1/${kind.plural}`;
     return `/api/v1/namespaces/${enc(namespace)}/${kind.plural}`;
   }
 
-  private itemPath(kind: AnyKindDescriptor, name: string, namespace = 'default'): string {
+  private itemPath(kind: KindInfo, name: string, namespace = 'default'): string {
     return `${this.collectionPath(kind, namespace)}/${enc(name)}`;
   }
 

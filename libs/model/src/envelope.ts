@@ -4,20 +4,15 @@
 import { z } from 'zod';
 import { dnsLabel, labelName, labelValue, LIMITS, utf8Length } from './primitives';
 
-export const API_VERSION = 'crossway.dev/v1alpha1';
-export const DEFAULT_NAMESPACE = 'default';
-/** Namespace whose Mesh-targeted policies apply mesh-wide. */
-export const SYSTEM_NAMESPACE = 'crossway-system';
-/** Annotation naming who applied an object (apply and sync set it). */
-export const OWNER_ANNOTATION = 'crossway.dev/owner';
-/** Annotation naming the file (path in the repository) an object was applied from (CLI, sync). */
-export const SOURCE_FILE_ANNOTATION = 'crossway.dev/source-file';
-/**
- * Annotation naming the git commit an object was applied from (CLI, sync). Apply ignores
- * it when comparing, so a new commit alone changes nothing: the stored value is the
- * commit where the object last really changed.
- */
-export const SOURCE_COMMIT_ANNOTATION = 'crossway.dev/source-commit';
+import { API_VERSION } from './constants';
+export {
+  API_VERSION,
+  DEFAULT_NAMESPACE,
+  SYSTEM_NAMESPACE,
+  OWNER_ANNOTATION,
+  SOURCE_FILE_ANNOTATION,
+  SOURCE_COMMIT_ANNOTATION,
+} from './constants';
 
 const serverOwned = z.unknown().optional();
 

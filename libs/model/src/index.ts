@@ -1,6 +1,7 @@
 // @crossway/model: the policy model's kinds, schemas, types and validation.
 export * from './duration';
 export * from './envelope';
+export * from './kind-table';
 export * from './kinds';
 export * from './labels';
 export * from './primitives';

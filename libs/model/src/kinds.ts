@@ -1,7 +1,14 @@
 // The kind descriptor table: one entry per kind drives the store (key prefix),
-// the REST API (plural, scope) and the CLI (names). Adding a kind is one entry
-// here plus its spec schema.
+// the REST API (plural, scope) and the CLI (names). Adding a kind is one entry in
+// kind-table.ts (names, scope, category) plus its spec schema here.
 import type { z } from 'zod';
+import {
+  kindInfo,
+  type KindCategory,
+  type KindInfo,
+  type Scope,
+  type TableKindName,
+} from './kind-table';
 import { authenticationPolicySpec } from './kinds/authentication-policy';
 import { authorizationPolicySpec } from './kinds/authorization-policy';
 import { gatewaySpec } from './kinds/gateway';
@@ -16,173 +23,35 @@ import { tcpRouteSpec, tlsRouteSpec } from './kinds/l4-routes';
 import { trafficPolicySpec } from './kinds/traffic-policy';
 import { workloadSpec } from './kinds/workload';
 
-export type Scope = 'Namespaced' | 'Cluster';
-export type KindCategory = 'mesh' | 'core' | 'route' | 'policy';
+export type { KindCategory, Scope };
 
-export interface KindDescriptor<K extends string = string, S extends z.ZodType = z.ZodType> {
-  kind: K;
-  /** REST path segment and store key segment: `/api/v1/namespaces/{ns}/{plural}`, `<prefix>/objects/{plural}/...`. */
-  plural: string;
-  /** CLI name, as in `crossway get httproute`. */
-  singular: string;
-  shortNames: readonly string[];
-  scope: Scope;
-  category: KindCategory;
+export interface KindDescriptor<
+  K extends string = string,
+  S extends z.ZodType = z.ZodType,
+> extends KindInfo<K> {
   spec: S;
-  description: string;
 }
 
-function kind<K extends string, S extends z.ZodType>(
-  d: KindDescriptor<K, S>,
-): KindDescriptor<K, S> {
-  return d;
+function kind<K extends TableKindName, S extends z.ZodType>(name: K, spec: S) {
+  return { ...kindInfo(name), spec };
 }
 
+/** The kind table (kind-table.ts) with each kind's spec schema. */
 export const KIND_DESCRIPTORS = [
-  kind({
-    kind: 'Mesh',
-    plural: 'meshes',
-    singular: 'mesh',
-    shortNames: [],
-    scope: 'Cluster',
-    category: 'mesh',
-    spec: meshSpec,
-    description:
-      'Mesh-wide settings: trust domain, mTLS mode, CA, default authorization, outbound policy, telemetry. Exactly one, named "default".',
-  }),
-  kind({
-    kind: 'Service',
-    plural: 'services',
-    singular: 'service',
-    shortNames: ['svc'],
-    scope: 'Namespaced',
-    category: 'core',
-    spec: serviceSpec,
-    description:
-      'A logical service: ports and protocols, identity, dependencies, or endpoints outside the mesh.',
-  }),
-  kind({
-    kind: 'Workload',
-    plural: 'workloads',
-    singular: 'workload',
-    shortNames: ['wl'],
-    scope: 'Namespaced',
-    category: 'core',
-    spec: workloadSpec,
-    description: 'One instance of a Service: address, locality, weight, health, ports.',
-  }),
-  kind({
-    kind: 'Gateway',
-    plural: 'gateways',
-    singular: 'gateway',
-    shortNames: ['gw'],
-    scope: 'Namespaced',
-    category: 'core',
-    spec: gatewaySpec,
-    description:
-      'An edge entry point: listeners with port, protocol, hostname, TLS and which routes may attach.',
-  }),
-  kind({
-    kind: 'HTTPRoute',
-    plural: 'httproutes',
-    singular: 'httproute',
-    shortNames: ['hr'],
-    scope: 'Namespaced',
-    category: 'route',
-    spec: httpRouteSpec,
-    description: 'L7 routing for edge (Gateway parent) and mesh (Service parent).',
-  }),
-  kind({
-    kind: 'GRPCRoute',
-    plural: 'grpcroutes',
-    singular: 'grpcroute',
-    shortNames: ['gr'],
-    scope: 'Namespaced',
-    category: 'route',
-    spec: grpcRouteSpec,
-    description: 'gRPC routing by service, method and headers.',
-  }),
-  kind({
-    kind: 'TCPRoute',
-    plural: 'tcproutes',
-    singular: 'tcproute',
-    shortNames: [],
-    scope: 'Namespaced',
-    category: 'route',
-    spec: tcpRouteSpec,
-    description: 'L4 TCP forwarding to backends.',
-  }),
-  kind({
-    kind: 'TLSRoute',
-    plural: 'tlsroutes',
-    singular: 'tlsroute',
-    shortNames: [],
-    scope: 'Namespaced',
-    category: 'route',
-    spec: tlsRouteSpec,
-    description: 'TLS passthrough routed by SNI.',
-  }),
-  kind({
-    kind: 'ReferenceGrant',
-    plural: 'referencegrants',
-    singular: 'referencegrant',
-    shortNames: ['rg'],
-    scope: 'Namespaced',
-    category: 'core',
-    spec: referenceGrantSpec,
-    description: 'Lets objects of other namespaces refer to objects in this one.',
-  }),
-  kind({
-    kind: 'Secret',
-    plural: 'secrets',
-    singular: 'secret',
-    shortNames: [],
-    scope: 'Namespaced',
-    category: 'core',
-    spec: secretSpec,
-    description: 'A TLS certificate and key, or a CA bundle. Keys are write-only.',
-  }),
-  kind({
-    kind: 'TrafficPolicy',
-    plural: 'trafficpolicies',
-    singular: 'trafficpolicy',
-    shortNames: ['tp'],
-    scope: 'Namespaced',
-    category: 'policy',
-    spec: trafficPolicySpec,
-    description:
-      'Timeouts, retries, connection limits, outlier detection, load balancing, failover, health checks, fault injection.',
-  }),
-  kind({
-    kind: 'AuthorizationPolicy',
-    plural: 'authorizationpolicies',
-    singular: 'authorizationpolicy',
-    shortNames: ['authz'],
-    scope: 'Namespaced',
-    category: 'policy',
-    spec: authorizationPolicySpec,
-    description: 'Who may call what: ALLOW and DENY rules on sources, operations and conditions.',
-  }),
-  kind({
-    kind: 'RateLimitPolicy',
-    plural: 'ratelimitpolicies',
-    singular: 'ratelimitpolicy',
-    shortNames: ['rl'],
-    scope: 'Namespaced',
-    category: 'policy',
-    spec: rateLimitPolicySpec,
-    description: 'Local token-bucket rate limits, per proxy instance.',
-  }),
-  kind({
-    kind: 'AuthenticationPolicy',
-    plural: 'authenticationpolicies',
-    singular: 'authenticationpolicy',
-    shortNames: ['authn'],
-    scope: 'Namespaced',
-    category: 'policy',
-    spec: authenticationPolicySpec,
-    description: 'JWT request authentication.',
-  }),
+  kind('Mesh', meshSpec),
+  kind('Service', serviceSpec),
+  kind('Workload', workloadSpec),
+  kind('Gateway', gatewaySpec),
+  kind('HTTPRoute', httpRouteSpec),
+  kind('GRPCRoute', grpcRouteSpec),
+  kind('TCPRoute', tcpRouteSpec),
+  kind('TLSRoute', tlsRouteSpec),
+  kind('ReferenceGrant', referenceGrantSpec),
+  kind('Secret', secretSpec),
+  kind('TrafficPolicy', trafficPolicySpec),
+  kind('AuthorizationPolicy', authorizationPolicySpec),
+  kind('RateLimitPolicy', rateLimitPolicySpec),
+  kind('AuthenticationPolicy', authenticationPolicySpec),
 ] as const;
 
 export type KindName = (typeof KIND_DESCRIPTORS)[number]['kind'];

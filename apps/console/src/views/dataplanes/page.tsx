@@ -1,7 +1,7 @@
 // /dataplanes/:id: one proxy's versions (ACKed, sent, current), its last NACK with the
 // objects behind it, and the config it gets now. A proxy that went away answers 404.
 import { CrosswayApiError, type ProxyConfig } from '@crossway/client';
-import { findKind } from '@crossway/model';
+import { findKindInfo } from '@crossway/model';
 import { ErrorBox, Loading } from '../../components/feedback';
 import { objectHref } from '../../links';
 import { Link } from '../../router';
@@ -15,7 +15,7 @@ import './dataplanes.css';
 /** "Service shop/catalog" -> a link to its page; anything else stays text. */
 export function ObjectRefLink({ text }: { text: string }) {
   const [, kindName = '', namespace, name = ''] = /^(\S+) (?:([^/\s]+)\/)?(\S+)$/.exec(text) ?? [];
-  const kind = findKind(kindName);
+  const kind = findKindInfo(kindName);
   if (!kind || name === '') return <span>{text}</span>;
   return <Link href={objectHref(kind.kind, namespace, name)}>{text}</Link>;
 }

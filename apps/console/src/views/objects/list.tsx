@@ -3,7 +3,7 @@
 import type { ComponentChild } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { ApiObject } from '@crossway/client';
-import { findKind, KIND_DESCRIPTORS, type KindCategory } from '@crossway/model';
+import { findKindInfo, KIND_TABLE, type KindCategory } from '@crossway/model';
 import { ErrorBox, Loading } from '../../components/feedback';
 import { VirtualList } from '../../components/virtual-list';
 import { kindHref, objectHref } from '../../links';
@@ -30,7 +30,7 @@ function KindPicker({ current }: { current?: string }) {
       {CATEGORIES.map((category) => (
         <div key={category} class="kind-group">
           <span class="muted">{CATEGORY_TITLES[category]}</span>
-          {KIND_DESCRIPTORS.filter((d) => d.category === category).map((d) => (
+          {KIND_TABLE.filter((d) => d.category === category).map((d) => (
             <Link
               key={d.kind}
               href={kindHref(d.kind)}
@@ -46,7 +46,7 @@ function KindPicker({ current }: { current?: string }) {
 }
 
 export function ObjectList({ kind }: { kind?: string }) {
-  const descriptor = kind === undefined ? undefined : findKind(kind);
+  const descriptor = kind === undefined ? undefined : findKindInfo(kind);
   return (
     <section>
       <h1>Objects</h1>
@@ -74,7 +74,7 @@ function KindIndex() {
         </tr>
       </thead>
       <tbody>
-        {KIND_DESCRIPTORS.map((d) => (
+        {KIND_TABLE.map((d) => (
           <tr key={d.kind}>
             <td>
               <Link href={kindHref(d.kind)}>{d.kind}</Link>
@@ -158,7 +158,7 @@ function KindObjects({ kind }: { kind: string }) {
   const [namespace, setNamespace] = useState('');
   const [nameFilter, setNameFilter] = useState('');
   const { items, done, error } = useProgressiveList(kind, labelSelector);
-  const clusterScoped = findKind(kind)?.scope === 'Cluster';
+  const clusterScoped = findKindInfo(kind)?.scope === 'Cluster';
   const namespaces = useMemo(
     () => [...new Set(items.map((o) => o.metadata.namespace ?? ''))].filter(Boolean).sort(),
     [items],

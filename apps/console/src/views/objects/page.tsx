@@ -4,7 +4,7 @@
 import { useState } from 'preact/hooks';
 import { stringify } from 'yaml';
 import type { ApiObject } from '@crossway/client';
-import { findKind } from '@crossway/model';
+import { findKindInfo } from '@crossway/model';
 import { ErrorBox, Loading } from '../../components/feedback';
 import { dataPlaneHref, displayName, objectHref } from '../../links';
 import { Link } from '../../router';
@@ -43,7 +43,7 @@ export function ObjectPage({
   name: string;
 }) {
   const { client, canWrite } = useSession();
-  const descriptor = findKind(kind);
+  const descriptor = findKindInfo(kind);
   const kindName = descriptor?.kind ?? kind;
   const title = `${kindName} ${displayName(namespace, name)}`;
   const object = useApi(

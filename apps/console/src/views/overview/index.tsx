@@ -3,7 +3,7 @@
 // the page is usable before the slowest list answers; then the watch stream follows
 // from the lists' revision so only new changes show.
 import { CrosswayApiError, type ApiObject } from '@crossway/client';
-import { KIND_DESCRIPTORS } from '@crossway/model';
+import { KIND_TABLE } from '@crossway/model';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ErrorBox, Loading } from '../../components/feedback';
 import { dataPlaneHref, displayName, kindHref, objectHref } from '../../links';
@@ -168,7 +168,7 @@ function useStoreSummary() {
     };
 
     void Promise.all(
-      KIND_DESCRIPTORS.map((d) =>
+      KIND_TABLE.map((d) =>
         countKind(d.kind).catch((error: unknown) => {
           if (!signal.aborted) setListErrors((old) => ({ ...old, [d.kind]: error }));
         }),
@@ -199,9 +199,9 @@ function KindCounts({
 }) {
   const groups = CATEGORY_ORDER.map((category) => ({
     category,
-    kinds: KIND_DESCRIPTORS.filter((d) => d.category === category),
+    kinds: KIND_TABLE.filter((d) => d.category === category),
   })).filter((g) => g.kinds.length > 0);
-  const others = KIND_DESCRIPTORS.filter((d) => !CATEGORY_ORDER.includes(d.category));
+  const others = KIND_TABLE.filter((d) => !CATEGORY_ORDER.includes(d.category));
   if (others.length > 0) groups.push({ category: 'other', kinds: others });
   return (
     <section aria-label="Objects" class="overview-counts">
@@ -440,7 +440,7 @@ export function OverviewView() {
         checked={
           Object.keys(summary.listErrors).length > 0
             ? 'failed'
-            : KIND_DESCRIPTORS.every((d) => summary.counts[d.kind] !== undefined)
+            : KIND_TABLE.every((d) => summary.counts[d.kind] !== undefined)
               ? 'all'
               : 'some'
         }
