@@ -92,7 +92,7 @@ export default [
     },
   },
   {
-    files: ['**/vitest.config.ts'],
+    files: ['**/vitest.config.ts', '**/vite.config.ts'],
     rules: { '@nx/enforce-module-boundaries': 'off' },
   },
   {

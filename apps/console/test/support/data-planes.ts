@@ -2,14 +2,15 @@
 // test client) with data-plane tokens issued through the API. A proxy ACKs every
 // response, except the types it is told to NACK, which it rejects with an error as
 // Envoy would. The control plane records both in GET /api/v1/proxies.
-// A real ADS client from the control plane's test support; the console only reads what
-// the control plane recorded.
+/* eslint-disable @nx/enforce-module-boundaries -- a real ADS client from the control
+   plane's test support; the console only reads what the control plane recorded */
 import { TYPE_URLS } from '@crossway/controlplane';
 import {
   connect,
   type SotwClient,
   type SotwResponse,
 } from '../../../controlplane/test/support/raw-ads-client';
+/* eslint-enable @nx/enforce-module-boundaries */
 import type { ConsoleStack } from './stack';
 
 export interface TestDataPlane {

@@ -3,8 +3,8 @@
 // policy set (examples/shop.yaml), listening on loopback ports. Tokens for each role
 // are issued through the public API. Data planes are real ADS streams (test/support/
 // data-planes.ts): one that ACKs everything and one that NACKs its clusters.
-// The console's tests run the real API and control plane (apps) in-process; the
-// console itself talks to the API over HTTP only.
+/* eslint-disable @nx/enforce-module-boundaries -- the console's tests run the real API
+   and control plane (apps) in-process; the console itself talks to the API over HTTP only */
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,7 @@ import { MemoryStore } from '@crossway/store';
 import { build } from '../../../api/src/server';
 import { loadDemo } from '../../../api/src/demo';
 import { storeTokenRecords } from '../../../api/src/token-records';
+/* eslint-enable @nx/enforce-module-boundaries */
 
 export const ADMIN_TOKEN = 'console-test-admin-token-0123456789';
 
