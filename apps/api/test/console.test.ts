@@ -6,46 +6,19 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryStore } from '@crossway/store';
-import { build } from '../src/server';
-import { storeTokenRecords } from '../src/token-records';
+import { startHarness, type Harness } from './harness';
 
-const ADMIN = 'console-api-test-admin-token-0123456789';
 const INDEX_HTML =
   '<!doctype html><html><head><title>Crossway console (test)</title></head><body></body></html>';
 const ASSET = 'assets/index-Ab12Cd34.js';
 
-interface App {
-  app: FastifyInstance;
-  store: MemoryStore;
-  request(options: InjectOptions & { token?: string | null }): Promise<LightMyRequestResponse>;
-  close(): Promise<void>;
-}
+type App = Harness;
 
-async function startApp(consoleDir: string): Promise<App> {
-  const store = new MemoryStore();
-  const app = await build({
-    store,
-    tokens: storeTokenRecords(store),
-    adminToken: ADMIN,
-    logger: false,
-    consoleDir,
-  });
-  return {
-    app,
-    store,
-    request: ({ token = ADMIN, headers, ...rest }) =>
-      app.inject({
-        ...rest,
-        headers: { ...(token === null ? {} : { authorization: `Bearer ${token}` }), ...headers },
-      }),
-    close: async () => {
-      await app.close();
-      await store.close();
-    },
-  };
+/** The API with its console served from `consoleDir` (the shared test harness). */
+function startApp(consoleDir: string): Promise<App> {
+  return startHarness({ consoleDir });
 }
 
 let dirs: string[] = [];

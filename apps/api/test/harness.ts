@@ -47,7 +47,7 @@ async function issue(
 }
 
 export async function startHarness(
-  options: { store?: Store; bookmarkIntervalMs?: number } = {},
+  options: { store?: Store; bookmarkIntervalMs?: number; consoleDir?: string } = {},
 ): Promise<Harness> {
   const store = options.store ?? new MemoryStore();
   const app = await build({
@@ -55,6 +55,7 @@ export async function startHarness(
     tokens: storeTokenRecords(store),
     adminToken: ADMIN,
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,
+    ...(options.consoleDir === undefined ? {} : { consoleDir: options.consoleDir }),
   });
   const tokens = {
     admin: ADMIN,
