@@ -34,11 +34,27 @@ export interface Condition {
   lastTransitionTime?: string;
 }
 
-/** The entries of a conditions array that have a type. */
+/** The entries of a conditions array that have a type, read field by field (status
+ * comes from another process: a field of the wrong type is left out, not trusted). */
 export function conditionsOf(value: unknown): Condition[] {
-  return records(value)
-    .filter((c) => typeof c['type'] === 'string')
-    .map((c) => c as unknown as Condition);
+  const conditions: Condition[] = [];
+  for (const c of records(value)) {
+    const type = str(c['type']);
+    if (type === undefined) continue;
+    const reason = str(c['reason']);
+    const message = str(c['message']);
+    const lastTransitionTime = str(c['lastTransitionTime']);
+    const observedGeneration = c['observedGeneration'];
+    conditions.push({
+      type,
+      status: str(c['status']) ?? 'Unknown',
+      ...(reason === undefined ? {} : { reason }),
+      ...(message === undefined ? {} : { message }),
+      ...(typeof observedGeneration === 'number' ? { observedGeneration } : {}),
+      ...(lastTransitionTime === undefined ? {} : { lastTransitionTime }),
+    });
+  }
+  return conditions;
 }
 
 /** One block of conditions, with the raw parentRef / ancestorRef it concerns. */

@@ -5,7 +5,7 @@
 // crossway-system).
 import type { ApiObject } from '@crossway/client';
 import { describe, expect, it } from 'vitest';
-import { acceptance, needsAttention, statusBlocks } from '../src/object-status';
+import { acceptance, conditionsOf, needsAttention, statusBlocks } from '../src/object-status';
 import { meshScopeOf, targetRefOf, targetsObject } from '../src/policy-targets';
 import { conditionGroups, policiesInForce } from '../src/views/objects/relations';
 import { statusIssues } from '../src/views/overview/status';
@@ -43,6 +43,20 @@ function policy(kind: string, namespace: string, name: string, targetRef: unknow
 }
 
 describe('status conditions', () => {
+  it('reads each condition field by field: wrong types are left out, a missing status is Unknown', () => {
+    expect(
+      conditionsOf([
+        { type: 'Accepted', status: 'True', reason: 'Accepted', observedGeneration: 2 },
+        { type: 'ResolvedRefs', status: false, reason: 7, message: 'm', observedGeneration: '2' },
+        { status: 'True' },
+        'junk',
+      ]),
+    ).toEqual([
+      { type: 'Accepted', status: 'True', reason: 'Accepted', observedGeneration: 2 },
+      { type: 'ResolvedRefs', status: 'Unknown', message: 'm' },
+    ]);
+  });
+
   it('reads parents, ancestors and own conditions in that order, tolerating junk', () => {
     const blocks = statusBlocks(route);
     expect(blocks.map((b) => [b.source, b.conditions.length])).toEqual([
